@@ -1,0 +1,155 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"jointly/handlers"
+)
+
+// Config is every setting, in one place: defaults, then JOINTLY_*
+// environment variables, then flags. Secrets are never printed.
+type Config struct {
+	Addr           string
+	DB             string
+	BaseURL        string
+	SessionKey     string
+	OutboxDir      string
+	MailFrom       string
+	LogLevel       string
+	TrustedProxies string
+
+	EntraClientID, EntraClientSecret, EntraTenant string
+	GoogleClientID, GoogleClientSecret            string
+	OIDCIssuer, OIDCClientID, OIDCClientSecret    string
+	OIDCLabel                                     string
+}
+
+// newFlagSet makes a subcommand's flag set whose errors go to stderr and
+// come back as usage errors.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("jointly "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args; a flag error is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usagef("%s: help requested", fs.Name())
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlag binds --db (JOINTLY_DB), which every command that touches the
+// database takes.
+func dbFlag(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
+	fs.StringVar(&cfg.DB, "db", envOr(getenv, "JOINTLY_DB", filepath.Join("data", "jointly.db")), "SQLite database file (JOINTLY_DB)")
+}
+
+// serveFlags binds everything serve reads.
+func serveFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
+	dbFlag(fs, cfg, getenv)
+	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "JOINTLY_ADDR", "127.0.0.1:8080"), "address to listen on (JOINTLY_ADDR)")
+	fs.StringVar(&cfg.BaseURL, "base-url", getenv("JOINTLY_BASE_URL"), "public URL, for links in emails and sign-on callbacks (JOINTLY_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.SessionKey, "session-key", getenv("JOINTLY_SESSION_KEY"), "secret of at least 32 characters that signs form tokens (JOINTLY_SESSION_KEY; default: a key kept in the database)")
+	fs.StringVar(&cfg.OutboxDir, "outbox", getenv("JOINTLY_OUTBOX"), "folder where outgoing email is written (JOINTLY_OUTBOX; default: outbox beside the database)")
+	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "JOINTLY_MAIL_FROM", "Jointly <no-reply@jointly.invalid>"), "From address of email (JOINTLY_MAIL_FROM)")
+	fs.StringVar(&cfg.LogLevel, "log-level", envOr(getenv, "JOINTLY_LOG_LEVEL", "info"), "debug, info, warn or error (JOINTLY_LOG_LEVEL)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("JOINTLY_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (JOINTLY_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.EntraClientID, "entra-client-id", getenv("JOINTLY_ENTRA_CLIENT_ID"), "Microsoft Entra ID application (client) ID (JOINTLY_ENTRA_CLIENT_ID)")
+	fs.StringVar(&cfg.EntraClientSecret, "entra-client-secret", getenv("JOINTLY_ENTRA_CLIENT_SECRET"), "Entra ID client secret (JOINTLY_ENTRA_CLIENT_SECRET)")
+	fs.StringVar(&cfg.EntraTenant, "entra-tenant", envOr(getenv, "JOINTLY_ENTRA_TENANT", "organizations"), "Entra ID tenant ID, or organizations (JOINTLY_ENTRA_TENANT)")
+	fs.StringVar(&cfg.GoogleClientID, "google-client-id", getenv("JOINTLY_GOOGLE_CLIENT_ID"), "Google OAuth client ID (JOINTLY_GOOGLE_CLIENT_ID)")
+	fs.StringVar(&cfg.GoogleClientSecret, "google-client-secret", getenv("JOINTLY_GOOGLE_CLIENT_SECRET"), "Google OAuth client secret (JOINTLY_GOOGLE_CLIENT_SECRET)")
+	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", getenv("JOINTLY_OIDC_ISSUER"), "OpenID Connect issuer URL (JOINTLY_OIDC_ISSUER)")
+	fs.StringVar(&cfg.OIDCClientID, "oidc-client-id", getenv("JOINTLY_OIDC_CLIENT_ID"), "OpenID Connect client ID (JOINTLY_OIDC_CLIENT_ID)")
+	fs.StringVar(&cfg.OIDCClientSecret, "oidc-client-secret", getenv("JOINTLY_OIDC_CLIENT_SECRET"), "OpenID Connect client secret (JOINTLY_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&cfg.OIDCLabel, "oidc-label", envOr(getenv, "JOINTLY_OIDC_LABEL", "your organisation's account"), "name on the OpenID Connect sign-in button (JOINTLY_OIDC_LABEL)")
+}
+
+// validateServe fills derived defaults and reports every problem at once.
+func (cfg *Config) validateServe() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q is not HOST:PORT", cfg.Addr))
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("--base-url %q is not an http(s) URL", cfg.BaseURL))
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
+		errs = append(errs, errors.New("--session-key must be at least 32 characters"))
+	}
+	if cfg.OutboxDir == "" {
+		cfg.OutboxDir = filepath.Join(filepath.Dir(cfg.DB), "outbox")
+	}
+	switch cfg.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q is not debug, info, warn or error", cfg.LogLevel))
+	}
+	pairs := []struct{ name, id, secret string }{
+		{"Entra ID", cfg.EntraClientID, cfg.EntraClientSecret},
+		{"Google", cfg.GoogleClientID, cfg.GoogleClientSecret},
+		{"OpenID Connect", cfg.OIDCClientID, cfg.OIDCClientSecret},
+	}
+	for _, p := range pairs {
+		if (p.id == "") != (p.secret == "") {
+			errs = append(errs, fmt.Errorf("%s sign-in needs both a client ID and a client secret", p.name))
+		}
+	}
+	if cfg.OIDCClientID != "" {
+		if u, err := url.Parse(cfg.OIDCIssuer); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--oidc-issuer %q is not a URL", cfg.OIDCIssuer))
+		}
+	}
+	if len(errs) > 0 {
+		return usageError{errors.Join(errs...).Error()}
+	}
+	return nil
+}
+
+// ssoProviders lists the enabled single sign-on providers.
+func (cfg *Config) ssoProviders() []handlers.SSOProvider {
+	var out []handlers.SSOProvider
+	if cfg.EntraClientID != "" {
+		out = append(out, handlers.EntraProvider(cfg.BaseURL, cfg.EntraClientID, cfg.EntraClientSecret, cfg.EntraTenant))
+	}
+	if cfg.GoogleClientID != "" {
+		out = append(out, handlers.GoogleProvider(cfg.BaseURL, cfg.GoogleClientID, cfg.GoogleClientSecret))
+	}
+	if cfg.OIDCClientID != "" {
+		out = append(out, handlers.OIDCProvider(cfg.BaseURL, cfg.OIDCIssuer, cfg.OIDCClientID, cfg.OIDCClientSecret, cfg.OIDCLabel))
+	}
+	return out
+}
+
+func (cfg *Config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(cfg.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+// Package handlers is everything in Jointly that knows HTTP and gin. It
+// holds no SQL: it asks models, then renders templates or JSON.
+package handlers
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"jointly/assets"
+	"jointly/models"
+	"jointly/templates"
+)
+
+// Config is what the handlers need to know about their deployment.
+type Config struct {
+	// BaseURL is the public URL, used in emailed links and SSO callbacks.
+	BaseURL string
+	// SigningKey signs form (CSRF) tokens.
+	SigningKey []byte
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// SSO lists the enabled single sign-on providers.
+	SSO []SSOProvider
+	// Version is shown in /healthz.
+	Version string
+}
+
+// secure reports whether Jointly is served over HTTPS, so cookies get the
+// Secure flag and responses HSTS.
+func (c Config) secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Handlers holds everything a request handler needs.
+type Handlers struct {
+	DB      *models.DB
+	Outbox  *models.Outbox
+	Log     *slog.Logger
+	Config  Config
+	pages   *templates.Renderer
+	assets  *assets.Assets
+	metrics *metrics
+	london  *time.Location
+	origin  *http.CrossOriginProtection
+	routes  map[string]models.Action // "GET /councils/:gss" → action
+}
+
+// New builds the handlers and checks every template.
+func New(db *models.DB, outbox *models.Outbox, log *slog.Logger, cfg Config, reg prometheus.Registerer) (*Handlers, error) {
+	if len(cfg.SigningKey) < 32 {
+		return nil, fmt.Errorf("signing key must be at least 32 bytes")
+	}
+	if _, err := url.Parse(cfg.BaseURL); err != nil || cfg.BaseURL == "" {
+		return nil, fmt.Errorf("base URL %q is not a URL", cfg.BaseURL)
+	}
+	a, err := assets.New()
+	if err != nil {
+		return nil, err
+	}
+	london := models.London()
+	r, err := templates.New(templates.Funcs(a.URL, london))
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(reg, db)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handlers{
+		DB: db, Outbox: outbox, Log: log, Config: cfg,
+		pages: r, assets: a, metrics: m, london: london,
+		origin: http.NewCrossOriginProtection(),
+		routes: map[string]models.Action{},
+	}
+	if err := h.origin.AddTrustedOrigin(strings.TrimSuffix(cfg.BaseURL, "/")); err != nil {
+		return nil, fmt.Errorf("base URL as trusted origin: %w", err)
+	}
+	// A cross-origin request is refused by the CSRF middleware's own error
+	// path, so it gets a proper 403 page.
+	h.origin.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusForbidden) }))
+	return h, nil
+}
+
+// Router returns the HTTP handler for the whole site. Tests use this same
+// constructor.
+func (h *Handlers) Router() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = true
+	r.RemoveExtraSlash = true
+	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(h.Config.TrustedProxies); err != nil {
+		h.Log.Error("trusted proxies", "err", err)
+	}
+	r.Use(h.requestID, h.accessLog, h.recover, h.securityHeaders, h.measure, h.limitBody, h.authenticate, h.csrf)
+	r.NoRoute(func(c *gin.Context) { h.fail(c, models.ErrNotFound) })
+	r.NoMethod(func(c *gin.Context) {
+		h.fail(c, &models.PublicError{Status: http.StatusMethodNotAllowed, Message: "That method is not allowed here."})
+	})
+	h.bindRoutes(r)
+	return r
+}
+
+// RouteActions lists every bound route with the action it requires, for
+// the route × role test.
+func (h *Handlers) RouteActions() map[string]models.Action { return h.routes }

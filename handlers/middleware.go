@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+// RequestID returns the request ID carried by ctx, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// requestID gives every request an ID, kept from a proxy's X-Request-ID
+// when it looks like one, and puts it in the context so every log line
+// carries it.
+func (h *Handlers) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !requestIDPattern.MatchString(id) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), requestIDKey, id))
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// accessLog writes one JSON line per request.
+func (h *Handlers) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	level := slog.LevelInfo
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelError
+	}
+	h.Log.LogAttrs(c.Request.Context(), level, "request",
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.String("route", c.FullPath()),
+		slog.Int("status", c.Writer.Status()),
+		slog.Int("bytes", c.Writer.Size()),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("ip", c.ClientIP()),
+	)
+}
+
+// recover turns a panic into the 500 page with the request ID.
+func (h *Handlers) recover(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			h.fail(c, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// contentSecurityPolicy allows only Jointly's own scripts, styles, images
+// and fonts: no inline script or style anywhere, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func (h *Handlers) securityHeaders(c *gin.Context) {
+	w := c.Writer.Header()
+	w.Set("Content-Security-Policy", contentSecurityPolicy)
+	w.Set("X-Content-Type-Options", "nosniff")
+	w.Set("X-Frame-Options", "DENY")
+	w.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	w.Set("Cross-Origin-Opener-Policy", "same-origin")
+	w.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	if h.Config.secure() {
+		w.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	c.Next()
+}
+
+// maxBodyBytes caps request bodies; uploads, when they come, set their own.
+const maxBodyBytes = 1 << 20
+
+func (h *Handlers) limitBody(c *gin.Context) {
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	}
+	c.Next()
+}

@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"jointly/models"
+)
+
+// bindRoutes is the only place URLs are bound. Each route names the policy
+// action it needs (models/policy.go); the authorize middleware asks the
+// policy before the handler runs.
+func (h *Handlers) bindRoutes(r *gin.Engine) {
+	// Public.
+	h.handle(r, "GET", "/healthz", models.ActionBrowse, h.healthz)
+	h.handle(r, "GET", "/assets/*file", models.ActionBrowse, gin.WrapH(h.assets))
+	h.handle(r, "GET", "/", models.ActionBrowse, h.showHome)
+	h.handle(r, "GET", "/councils", models.ActionBrowse, h.listCouncils)
+	h.handle(r, "GET", "/councils/:gss", models.ActionBrowse, h.showCouncil)
+	h.handle(r, "GET", "/api/v1/councils", models.ActionBrowse, h.apiListCouncils)
+
+	// Signing in.
+	h.handle(r, "GET", "/login", models.ActionSignIn, h.newLogin)
+	h.handle(r, "POST", "/login", models.ActionSignIn, h.createLogin)
+	h.handle(r, "GET", "/access", models.ActionSignIn, h.showAccess)
+	h.handle(r, "GET", "/auth/:provider", models.ActionSignIn, h.beginSSO)
+	h.handle(r, "GET", "/auth/:provider/callback", models.ActionSignIn, h.completeSSO)
+	h.handle(r, "GET", "/password/forgot", models.ActionSignIn, h.newPasswordReset)
+	h.handle(r, "POST", "/password/forgot", models.ActionSignIn, h.createPasswordReset)
+	h.handle(r, "GET", "/password/reset/:secret", models.ActionSignIn, h.editPassword)
+	h.handle(r, "POST", "/password/reset/:secret", models.ActionSignIn, h.updatePassword)
+	h.handle(r, "GET", "/invitations/:secret", models.ActionSignIn, h.showInvitation)
+	h.handle(r, "POST", "/invitations/:secret", models.ActionSignIn, h.acceptInvitation)
+
+	// Signed in: one's own account.
+	h.handle(r, "POST", "/logout", models.ActionUseAccount, h.deleteLogin)
+	h.handle(r, "GET", "/account", models.ActionUseAccount, h.showAccount)
+	h.handle(r, "POST", "/account/sessions/delete", models.ActionUseAccount, h.deleteSessions)
+	h.handle(r, "POST", "/account/tokens", models.ActionUseAccount, h.createToken)
+	h.handle(r, "POST", "/account/tokens/:id/delete", models.ActionUseAccount, h.deleteToken)
+	h.handle(r, "GET", "/api/v1/me", models.ActionUseAccount, h.apiMe)
+
+	// Inviting colleagues: officers, suppliers and admins.
+	h.handle(r, "GET", "/invitations/new", models.ActionInvite, h.newInvitation)
+	h.handle(r, "POST", "/invitations", models.ActionInvite, h.createInvitation)
+
+	// The CIO council's administrators.
+	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
+	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)
+	h.handle(r, "GET", "/metrics", models.ActionReadMetrics, h.serveMetrics)
+}
+
+// handle binds one route behind the policy check and records it.
+func (h *Handlers) handle(r *gin.Engine, method, path string, action models.Action, fn gin.HandlerFunc) {
+	if !models.KnownAction(action) {
+		panic("route " + method + " " + path + ": action " + string(action) + " is not in the policy")
+	}
+	h.routes[method+" "+path] = action
+	r.Handle(method, path, h.authorize(action), fn)
+}

@@ -1,0 +1,50 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Sign-in rate limits: failures within LoginWindow, counted per account and
+// per address. Limits expire with the window, so nobody can be locked out
+// for longer than that.
+const (
+	LoginWindow          = 15 * time.Minute
+	LoginLimitPerAccount = 5
+	LoginLimitPerAddress = 20
+)
+
+// LoginAllowed reports whether a sign-in for email from ip may be tried
+// now, and if not, when it may.
+func (db *DB) LoginAllowed(ctx context.Context, email, ip string) (bool, time.Time, error) {
+	now := db.now()
+	since := dbTime(now.Add(-LoginWindow))
+	var byAccount, byAddress int
+	var oldest string
+	err := db.R.QueryRowContext(ctx,
+		`SELECT (SELECT count(*) FROM login_failures WHERE email = ? AND at > ?),
+		        (SELECT count(*) FROM login_failures WHERE ip = ? AND at > ?),
+		        coalesce((SELECT min(at) FROM login_failures WHERE (email = ? OR ip = ?) AND at > ?), '')`,
+		NormaliseEmail(email), since, ip, since, NormaliseEmail(email), ip, since).Scan(&byAccount, &byAddress, &oldest)
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("login limit: %w", err)
+	}
+	if byAccount < LoginLimitPerAccount && byAddress < LoginLimitPerAddress {
+		return true, time.Time{}, nil
+	}
+	first, _ := parseDBTime(oldest)
+	return false, first.Add(LoginWindow), nil
+}
+
+// RecordLoginFailure counts a failed sign-in.
+func (db *DB) RecordLoginFailure(ctx context.Context, email, ip string) error {
+	_, err := db.W.ExecContext(ctx, `INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)`, NormaliseEmail(email), ip, dbTime(db.now()))
+	return err
+}
+
+// ClearLoginFailures forgets an account's failures after it signs in.
+func (db *DB) ClearLoginFailures(ctx context.Context, email string) error {
+	_, err := db.W.ExecContext(ctx, `DELETE FROM login_failures WHERE email = ? OR at <= ?`, NormaliseEmail(email), dbTime(db.now().Add(-LoginWindow)))
+	return err
+}

@@ -1,0 +1,52 @@
+package models
+
+// Action is something a route lets a person do. Every route names one, and
+// Allowed decides it from this one table, so who-may-do-what reads in one
+// place. Rules about a particular thing (an officer edits only their own
+// council's contracts; a sealed response stays sealed) sit with that
+// thing's model and are asked as well.
+type Action string
+
+const (
+	// ActionBrowse: public pages and the public API.
+	ActionBrowse Action = "browse"
+	// ActionSignIn: the sign-in, password reset and invitation pages.
+	ActionSignIn Action = "sign-in"
+	// ActionUseAccount: any signed-in person's own account, home and sign-out.
+	ActionUseAccount Action = "use-account"
+	// ActionInvite: inviting colleagues (see CanInvite for whom).
+	ActionInvite Action = "invite"
+	// ActionAdminister: the CIO council's administration pages.
+	ActionAdminister Action = "administer"
+	// ActionReadMetrics: Prometheus metrics.
+	ActionReadMetrics Action = "read-metrics"
+)
+
+var everyone = []Role{RoleAnonymous, RoleAdmin, RoleOfficer, RoleCouncillor, RoleSupplier}
+var signedIn = []Role{RoleAdmin, RoleOfficer, RoleCouncillor, RoleSupplier}
+
+var policy = map[Action][]Role{
+	ActionBrowse:      everyone,
+	ActionSignIn:      everyone,
+	ActionUseAccount:  signedIn,
+	ActionInvite:      {RoleAdmin, RoleOfficer, RoleSupplier},
+	ActionAdminister:  {RoleAdmin},
+	ActionReadMetrics: {RoleAdmin},
+}
+
+// Allowed reports whether a person with role may take action. An action
+// missing from the table is refused to everyone.
+func Allowed(role Role, action Action) bool {
+	for _, r := range policy[action] {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// KnownAction reports whether the policy table has a line for action.
+func KnownAction(action Action) bool {
+	_, ok := policy[action]
+	return ok
+}

@@ -1,0 +1,134 @@
+// Package testutil builds real fixtures for Jointly's tests: a real SQLite
+// file per test, the real router, a fixed clock, and the shared public data
+// in ../shared/data. Nothing here mocks Jointly's own code.
+package testutil
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"jointly/data"
+	"jointly/handlers"
+	"jointly/models"
+)
+
+// Now is the fixed date tests stand on.
+var Now = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+// RepoRoot is the folder holding go.mod.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+// SharedData returns the path of a file or folder under ../shared/data,
+// skipping the test (naming the missing path) when it is absent.
+func SharedData(t testing.TB, rel ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{RepoRoot(), "..", "shared", "data"}, rel...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared test data missing: %s (CI has ../shared beside the repository)", p)
+	}
+	return p
+}
+
+// NewDB opens a migrated database in a fresh temporary folder, on a fixed
+// clock, with the cheapest bcrypt cost so tests stay quick.
+func NewDB(t testing.TB) (*models.DB, *models.FixedClock) {
+	t.Helper()
+	clock := &models.FixedClock{T: Now}
+	db, err := models.Open(filepath.Join(t.TempDir(), "jointly.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.PasswordCost = bcrypt.MinCost
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db, clock
+}
+
+// SeededDB is NewDB with the demo seed loaded.
+func SeededDB(t testing.TB) (*models.DB, *models.FixedClock) {
+	t.Helper()
+	db, clock := NewDB(t)
+	if _, err := db.SeedDemo(context.Background(), data.Seed); err != nil {
+		t.Fatal(err)
+	}
+	return db, clock
+}
+
+// App is the whole web application over a seeded database.
+type App struct {
+	DB        *models.DB
+	Clock     *models.FixedClock
+	Handlers  *handlers.Handlers
+	OutboxDir string
+}
+
+// SigningKey is the test instance's form-token key.
+var SigningKey = []byte("test-signing-key-0123456789abcdef0123456789")
+
+// NewApp builds the handlers exactly as `jointly serve` does, over a seeded
+// database. Options may change the config before the router is built.
+func NewApp(t testing.TB, opts ...func(*handlers.Config)) *App {
+	t.Helper()
+	db, clock := SeededDB(t)
+	cfg := handlers.Config{BaseURL: "http://jointly.test", SigningKey: SigningKey, Version: "test"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	outbox := filepath.Join(t.TempDir(), "outbox")
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	h, err := handlers.New(db, &models.Outbox{Dir: outbox, Clock: clock}, log, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &App{DB: db, Clock: clock, Handlers: h, OutboxDir: outbox}
+}
+
+// Outbox returns the emails written so far, oldest first, as raw text.
+func (a *App) Outbox(t testing.TB) []string {
+	t.Helper()
+	entries, err := os.ReadDir(a.OutboxDir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".eml" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(a.OutboxDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// Demo sign-ins from data/seed/users.csv.
+const (
+	AdminEmail      = "admin@jointly.example"
+	OfficerEmail    = "cio@leeds.gov.uk"
+	Officer2Email   = "digital@bradford.gov.uk"
+	CouncillorEmail = "cllr.hughes@leeds.gov.uk"
+	SupplierEmail   = "bids@penninedigital.example"
+	Password        = models.DemoPassword
+)
