@@ -98,12 +98,17 @@ func (h *Handlers) Router() *gin.Engine {
 	if err := r.SetTrustedProxies(h.Config.TrustedProxies); err != nil {
 		h.Log.Error("trusted proxies", "err", err)
 	}
-	r.Use(h.requestID, h.accessLog, h.recover, h.securityHeaders, h.measure, h.limitBody, h.authenticate, h.csrf)
+	r.Use(h.requestID, h.accessLog, h.recover, h.securityHeaders, h.measure)
+	// gin joins middleware to a route when the route is bound, so assets
+	// and the health check, bound here, never read the session or set a
+	// cookie on a response meant to be cached.
+	h.bindSessionlessRoutes(r)
+	r.Use(h.limitBody, h.authenticate, h.csrf)
+	h.bindRoutes(r)
 	r.NoRoute(func(c *gin.Context) { h.fail(c, models.ErrNotFound) })
 	r.NoMethod(func(c *gin.Context) {
 		h.fail(c, &models.PublicError{Status: http.StatusMethodNotAllowed, Message: "That method is not allowed here."})
 	})
-	h.bindRoutes(r)
 	return r
 }
 

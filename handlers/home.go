@@ -24,12 +24,12 @@ func (h *Handlers) showHome(c *gin.Context) {
 	ctx := c.Request.Context()
 	u := currentUser(c)
 	if u == nil {
-		councils, err := h.DB.Councils(ctx, models.CouncilFilter{})
+		n, err := h.DB.CountCouncils(ctx)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
-		h.render(c, http.StatusOK, "landing", landingPage{Page: h.page(c), CouncilCount: len(councils)})
+		h.render(c, http.StatusOK, "landing", landingPage{Page: h.page(c), CouncilCount: n})
 		return
 	}
 	data := homePage{Page: h.page(c)}

@@ -11,8 +11,6 @@ import (
 // policy before the handler runs.
 func (h *Handlers) bindRoutes(r *gin.Engine) {
 	// Public.
-	h.handle(r, "GET", "/healthz", models.ActionBrowse, h.healthz)
-	h.handle(r, "GET", "/assets/*file", models.ActionBrowse, gin.WrapH(h.assets))
 	h.handle(r, "GET", "/", models.ActionBrowse, h.showHome)
 	h.handle(r, "GET", "/councils", models.ActionBrowse, h.listCouncils)
 	h.handle(r, "GET", "/councils/:gss", models.ActionBrowse, h.showCouncil)
@@ -47,6 +45,13 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)
 	h.handle(r, "GET", "/metrics", models.ActionReadMetrics, h.serveMetrics)
+}
+
+// bindSessionlessRoutes binds the routes that need no session: assets and
+// the health check.
+func (h *Handlers) bindSessionlessRoutes(r *gin.Engine) {
+	h.handle(r, "GET", "/healthz", models.ActionBrowse, h.healthz)
+	h.handle(r, "GET", "/assets/*file", models.ActionBrowse, gin.WrapH(h.assets))
 }
 
 // handle binds one route behind the policy check and records it.

@@ -202,3 +202,12 @@ func (db *DB) SetCouncilDomains(ctx context.Context, actorID int64, gss string, 
 		return db.audit(ctx, tx, actorID, "council.domains", "council", gss, map[string]any{"domains": clean})
 	})
 }
+
+// CountCouncils counts the active councils.
+func (db *DB) CountCouncils(ctx context.Context) (int, error) {
+	var n int
+	if err := db.R.QueryRowContext(ctx, `SELECT count(*) FROM councils WHERE active = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count councils: %w", err)
+	}
+	return n, nil
+}
