@@ -99,7 +99,9 @@ func (h *Handlers) fail(c *gin.Context, err error) {
 	reqID := RequestID(c.Request.Context())
 	if status >= 500 {
 		h.Log.ErrorContext(c.Request.Context(), "request failed", "err", err.Error(), "path", c.Request.URL.Path)
-		detail = "Try again later. Nothing you entered has been saved unless the page said so."
+		if pub == nil { // a PublicError's message is meant for the user
+			detail = "Try again later. Nothing you entered has been saved unless the page said so."
+		}
 	}
 	if isAPI(c) {
 		h.problem(c, status, title, detail)

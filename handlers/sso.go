@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -185,7 +186,10 @@ func (h *Handlers) completeSSO(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if _, err := sess.Authorize(gp, c.Request.URL.Query()); err != nil {
+	// Only the code goes on: goth would also take redirect_uri and
+	// code_verifier from these parameters, which a crafted callback must
+	// not be able to set.
+	if _, err := sess.Authorize(gp, url.Values{"code": {c.Query("code")}}); err != nil {
 		h.Log.WarnContext(ctx, "sign-on code exchange", "provider", p.Name, "err", err.Error())
 		h.fail(c, errSSOUnavailable)
 		return
