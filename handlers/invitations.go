@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -71,6 +72,13 @@ func (h *Handlers) createInvitation(c *gin.Context) {
 	var f invitationForm
 	if err := c.ShouldBind(&f); err != nil {
 		h.fail(c, &models.PublicError{Status: http.StatusBadRequest, Message: "The invitation form could not be read."})
+		return
+	}
+	// A real role the form never offered this person is refused outright;
+	// otherwise validation (which sees the fields filled in for the
+	// inviter's own role) would answer 422 and hide the refusal.
+	if role, ok := models.ParseRole(f.Role); ok && !slices.Contains(invitableRoles(u), role) {
+		h.fail(c, models.ErrForbidden)
 		return
 	}
 	inv := models.Invitation{Email: f.Email, Name: f.Name, Role: models.Role(f.Role)}

@@ -160,7 +160,7 @@ func (h *Handlers) writeJSON(c *gin.Context, status int, contentType string, bod
 // key (never text from the user); the text is looked up here.
 var flashes = map[string]string{
 	"invited":        "Invitation sent.",
-	"signed-out-all": "You have been signed out everywhere else.",
+	"signed-out-all": "You have been signed out everywhere, including here.",
 	"token-revoked":  "API token revoked.",
 	"password-set":   "Your password has been changed.",
 	"domains-saved":  "Email domains saved.",

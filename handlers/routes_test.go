@@ -1,0 +1,204 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"jointly/models"
+	"jointly/testutil"
+)
+
+// outcome is what one role gets from one route: through the policy, or
+// refused by it.
+type outcome bool
+
+const (
+	allow outcome = true  // allowed: not 401/403, not sent to sign in, not 5xx
+	deny  outcome = false // refused: anonymous → sign in (303) or 401 for the API; signed in → 403
+)
+
+// routeWalk has one line per bound route. A route added without a line
+// here fails TestRouteTableCoversEveryRoute, so nobody can add a route
+// without saying who may use it. {stylesheet} is the page's content-hashed
+// stylesheet URL.
+var routeWalk = []struct {
+	route                                     string // as in Handlers.RouteActions: "METHOD /gin/pattern"
+	url                                       string // a concrete URL for it
+	anonymous, admin, officer, cllr, supplier outcome
+}{
+	// Public.
+	{"GET /healthz", "/healthz", allow, allow, allow, allow, allow},
+	{"GET /assets/*file", "{stylesheet}", allow, allow, allow, allow, allow},
+	{"GET /", "/", allow, allow, allow, allow, allow},
+	{"GET /councils", "/councils", allow, allow, allow, allow, allow},
+	{"GET /councils/:gss", "/councils/E08000035", allow, allow, allow, allow, allow},
+	{"GET /api/v1/councils", "/api/v1/councils", allow, allow, allow, allow, allow},
+
+	// Signing in.
+	{"GET /login", "/login", allow, allow, allow, allow, allow},
+	{"POST /login", "/login", allow, allow, allow, allow, allow},
+	{"GET /access", "/access", allow, allow, allow, allow, allow},
+	{"GET /auth/:provider", "/auth/entra", allow, allow, allow, allow, allow},
+	{"GET /auth/:provider/callback", "/auth/entra/callback", allow, allow, allow, allow, allow},
+	{"GET /password/forgot", "/password/forgot", allow, allow, allow, allow, allow},
+	{"POST /password/forgot", "/password/forgot", allow, allow, allow, allow, allow},
+	{"GET /password/reset/:secret", "/password/reset/no-such-link", allow, allow, allow, allow, allow},
+	{"POST /password/reset/:secret", "/password/reset/no-such-link", allow, allow, allow, allow, allow},
+	{"GET /invitations/:secret", "/invitations/no-such-link", allow, allow, allow, allow, allow},
+	{"POST /invitations/:secret", "/invitations/no-such-link", allow, allow, allow, allow, allow},
+
+	// One's own account.
+	{"POST /logout", "/logout", deny, allow, allow, allow, allow},
+	{"GET /account", "/account", deny, allow, allow, allow, allow},
+	{"POST /account/sessions/delete", "/account/sessions/delete", deny, allow, allow, allow, allow},
+	{"POST /account/tokens", "/account/tokens", deny, allow, allow, allow, allow},
+	{"POST /account/tokens/:id/delete", "/account/tokens/999/delete", deny, allow, allow, allow, allow},
+	{"GET /api/v1/me", "/api/v1/me", deny, allow, allow, allow, allow},
+
+	// Inviting colleagues.
+	{"GET /invitations/new", "/invitations/new", deny, allow, allow, deny, allow},
+	{"POST /invitations", "/invitations", deny, allow, allow, deny, allow},
+
+	// Administration.
+	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
+	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},
+	{"GET /metrics", "/metrics", deny, allow, deny, deny, deny},
+}
+
+// walkRoles are the roles of the walk, with the demo user of each.
+var walkRoles = []struct {
+	role  models.Role
+	email string
+}{
+	{models.RoleAnonymous, ""},
+	{models.RoleAdmin, testutil.AdminEmail},
+	{models.RoleOfficer, testutil.OfficerEmail},
+	{models.RoleCouncillor, testutil.CouncillorEmail},
+	{models.RoleSupplier, testutil.SupplierEmail},
+}
+
+var stylesheetURL = regexp.MustCompile(`/assets/dist/app\.[0-9a-f]+\.css`)
+
+// TestRouteTableCoversEveryRoute fails when a route is bound without a
+// line in routeWalk, or routeWalk names a route that is not bound.
+func TestRouteTableCoversEveryRoute(t *testing.T) {
+	app := testutil.NewApp(t)
+	app.Handlers.Router() // binds the routes
+	bound := app.Handlers.RouteActions()
+	if len(bound) == 0 {
+		t.Fatal("RouteActions is empty: are routes bound through h.handle?")
+	}
+	inTable := map[string]bool{}
+	for _, w := range routeWalk {
+		if inTable[w.route] {
+			t.Errorf("routeWalk has %q twice", w.route)
+		}
+		inTable[w.route] = true
+		if _, ok := bound[w.route]; !ok {
+			t.Errorf("routeWalk has a line for %q, which is not a route", w.route)
+		}
+	}
+	var missing []string
+	for r := range bound {
+		if !inTable[r] {
+			missing = append(missing, r)
+		}
+	}
+	sort.Strings(missing)
+	for _, r := range missing {
+		t.Errorf("route %q (action %q) has no line in routeWalk: add one saying which roles may use it", r, bound[r])
+	}
+}
+
+// TestRouteRoleWalk calls every route as every role and checks the answer
+// against both the table and the policy (models.Allowed).
+func TestRouteRoleWalk(t *testing.T) {
+	for _, w := range routeWalk {
+		t.Run(w.route, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			action, bound := e.app.Handlers.RouteActions()[w.route]
+			if !bound {
+				t.Skipf("%s is not bound (TestRouteTableCoversEveryRoute reports it)", w.route)
+			}
+			want := []outcome{w.anonymous, w.admin, w.officer, w.cllr, w.supplier}
+			for i, r := range walkRoles {
+				if got := outcome(models.Allowed(r.role, action)); got != want[i] {
+					t.Errorf("%s as %q: table says allowed=%v but models.Allowed(%q, %q)=%v", w.route, r.role, want[i], r.role, action, got)
+				}
+			}
+			if t.Failed() {
+				return
+			}
+			target := w.url
+			if strings.Contains(target, "{stylesheet}") {
+				m := stylesheetURL.FindString(e.browser("").Get("/").Body)
+				if m == "" {
+					t.Fatal("no stylesheet link on the home page")
+				}
+				target = strings.ReplaceAll(target, "{stylesheet}", m)
+			}
+			method, _, _ := strings.Cut(w.route, " ")
+			for i, r := range walkRoles {
+				name := string(r.role)
+				if name == "" {
+					name = "anonymous"
+				}
+				t.Run(name, func(t *testing.T) {
+					// A browser of its own: some routes sign it out.
+					c := testutil.NewClientFor(t, e.srv)
+					if r.email != "" {
+						c.SignIn(r.email)
+					}
+					var resp testutil.Response
+					if method == http.MethodPost {
+						resp = c.Post(target, url.Values{}) // with a valid CSRF token
+					} else {
+						resp = c.Get(target)
+					}
+					checkOutcome(t, method, target, r.role, want[i], resp)
+				})
+			}
+		})
+	}
+}
+
+func checkOutcome(t *testing.T, method, target string, role models.Role, want outcome, r testutil.Response) {
+	t.Helper()
+	api := strings.HasPrefix(target, "/api/")
+	toLogin := r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, "/login?next=")
+	if want == allow {
+		if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden || toLogin || r.Status >= 500 {
+			t.Errorf("%s %s as %q: status %d (Location %q), want it allowed\n%s", method, target, role, r.Status, r.Location, excerpt(r.Body))
+		}
+		return
+	}
+	switch {
+	case role != models.RoleAnonymous:
+		// The policy's refusal, not the CSRF check's: both are 403.
+		if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "You cannot do that") {
+			t.Errorf("%s %s as %q: status %d (Location %q), want 403 from the policy\n%s", method, target, role, r.Status, r.Location, excerpt(r.Body))
+		}
+		if api && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s %s as %q: Content-Type %q, want application/problem+json", method, target, role, r.Header.Get("Content-Type"))
+		}
+	case api:
+		if r.Status != http.StatusUnauthorized || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s %s anonymously: status %d, Content-Type %q, want 401 application/problem+json",
+				method, target, r.Status, r.Header.Get("Content-Type"))
+		}
+	default:
+		next := "/"
+		if method == http.MethodGet {
+			next = target
+		}
+		if r.Status != http.StatusSeeOther || r.Location != "/login?next="+url.QueryEscape(next) {
+			t.Errorf("%s %s anonymously: status %d, Location %q, want 303 to /login?next=%s",
+				method, target, r.Status, r.Location, url.QueryEscape(next))
+		}
+	}
+}
