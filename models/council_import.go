@@ -91,6 +91,7 @@ func (db *DB) ImportCouncils(ctx context.Context, actorID int64, r io.Reader) (C
 		return sum, err
 	}
 	var rows []councilRow
+	seen := map[string]int{} // GSS code → first line
 	ierr := &ImportError{}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
@@ -109,6 +110,11 @@ func (db *DB) ImportCouncils(ctx context.Context, actorID int64, r io.Reader) (C
 			return ""
 		}
 		row, skip, errs := parse(line, get)
+		if first, dup := seen[row.gss]; dup && skip == skipNone {
+			errs = append(errs, RowError{Line: line, Field: "gss_code", Message: fmt.Sprintf("%s appears again (first on line %d)", row.gss, first)})
+		} else if ValidGSSCode(row.gss) && skip == skipNone {
+			seen[row.gss] = line
+		}
 		ierr.Rows = append(ierr.Rows, errs...)
 		switch skip {
 		case skipNotPrincipal:
@@ -123,23 +129,14 @@ func (db *DB) ImportCouncils(ctx context.Context, actorID int64, r io.Reader) (C
 		return CouncilImportSummary{}, ierr
 	}
 	err = db.Tx(ctx, func(tx *sql.Tx) error {
-		seen := map[string]int{}
 		for _, row := range rows {
 			if row.gss == "" {
 				sum.SkippedFormer++
 				continue
 			}
-			if first, dup := seen[row.gss]; dup {
-				ierr.Rows = append(ierr.Rows, RowError{Line: row.line, Field: "gss_code", Message: fmt.Sprintf("%s appears again (first on line %d)", row.gss, first)})
-				continue
-			}
-			seen[row.gss] = row.line
 			if err := db.upsertCouncil(ctx, tx, row, &sum); err != nil {
 				return fmt.Errorf("line %d: %w", row.line, err)
 			}
-		}
-		if len(ierr.Rows) > 0 {
-			return ierr
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM councils WHERE active = 1`).Scan(&sum.Active); err != nil {
 			return err

@@ -21,20 +21,30 @@ func (db *DB) LoginAllowed(ctx context.Context, email, ip string) (bool, time.Ti
 	now := db.now()
 	since := dbTime(now.Add(-LoginWindow))
 	var byAccount, byAddress int
-	var oldest string
+	var accountAt, addressAt string
+	// Besides the counts, the limit-th most recent failure for the account
+	// and for the address: when it leaves the window, that limit lifts.
 	err := db.R.QueryRowContext(ctx,
 		`SELECT (SELECT count(*) FROM login_failures WHERE email = ? AND at > ?),
 		        (SELECT count(*) FROM login_failures WHERE ip = ? AND at > ?),
-		        coalesce((SELECT min(at) FROM login_failures WHERE (email = ? OR ip = ?) AND at > ?), '')`,
-		NormaliseEmail(email), since, ip, since, NormaliseEmail(email), ip, since).Scan(&byAccount, &byAddress, &oldest)
+		        coalesce((SELECT at FROM login_failures WHERE email = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?), ''),
+		        coalesce((SELECT at FROM login_failures WHERE ip = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?), '')`,
+		NormaliseEmail(email), since, ip, since,
+		NormaliseEmail(email), since, LoginLimitPerAccount-1, ip, since, LoginLimitPerAddress-1).
+		Scan(&byAccount, &byAddress, &accountAt, &addressAt)
 	if err != nil {
 		return false, time.Time{}, fmt.Errorf("login limit: %w", err)
 	}
 	if byAccount < LoginLimitPerAccount && byAddress < LoginLimitPerAddress {
 		return true, time.Time{}, nil
 	}
-	first, _ := parseDBTime(oldest)
-	return false, first.Add(LoginWindow), nil
+	var until time.Time
+	for _, at := range []string{accountAt, addressAt} {
+		if t, err := parseDBTime(at); err == nil && !t.IsZero() && t.Add(LoginWindow).After(until) {
+			until = t.Add(LoginWindow)
+		}
+	}
+	return false, until, nil
 }
 
 // RecordLoginFailure counts a failed sign-in.

@@ -68,9 +68,10 @@ func NationOfGSS(gss string) string {
 }
 
 // ensureRegion returns the id of the named region, creating it if new.
+// Names are matched by slug, so "North-West" is "North West".
 func ensureRegion(ctx context.Context, tx *sql.Tx, name, nation string) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM regions WHERE name = ?`, name).Scan(&id)
+	err := tx.QueryRowContext(ctx, `SELECT id FROM regions WHERE slug = ?`, Slugify(name)).Scan(&id)
 	if err == nil {
 		return id, nil
 	}

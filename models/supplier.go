@@ -27,6 +27,8 @@ var legalSuffixes = map[string]string{
 // both "capita business services".
 func NormaliseSupplierName(name string) string {
 	name = strings.ReplaceAll(strings.ToLower(name), "&", " and ")
+	// An apostrophe joins its word: "Sainsbury's" is "sainsburys", not "sainsbury s".
+	name = strings.NewReplacer("'", "", "\u2019", "").Replace(name)
 	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(words) > 1 && words[0] == "the" {
 		words = words[1:]

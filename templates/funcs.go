@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -41,11 +42,11 @@ func FormatDateTime(t time.Time, london *time.Location) string {
 // FormatPence shows money held in pence as pounds: 123456789 → "£1,234,567.89";
 // whole pounds drop the pence: "£1,234,567".
 func FormatPence(pence int64) string {
-	sign := ""
+	sign, mag := "", uint64(pence)
 	if pence < 0 {
-		sign, pence = "-", -pence
+		sign, mag = "-", -mag // in uint64, right even for math.MinInt64
 	}
-	pounds, p := FormatCount(pence/100), pence%100
+	pounds, p := groupThousands(strconv.FormatUint(mag/100, 10)), mag%100
 	if p != 0 {
 		return fmt.Sprintf("%s£%s.%02d", sign, pounds, p)
 	}
@@ -55,10 +56,15 @@ func FormatPence(pence int64) string {
 // FormatCount writes a whole number with thousands separators: 1234567 →
 // "1,234,567".
 func FormatCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
 	if n < 0 {
-		return "-" + FormatCount(-n)
+		return "-" + groupThousands(s[1:])
 	}
-	s := fmt.Sprint(n)
+	return groupThousands(s)
+}
+
+// groupThousands puts commas between groups of three digits.
+func groupThousands(s string) string {
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
