@@ -6,7 +6,14 @@ package data
 import "embed"
 
 // Seed holds the demo seed: councils of Yorkshire and The Humber, their
-// email domains and demo users for every role.
+// email domains, demo users for every role and their registers.
 //
 //go:embed seed
 var Seed embed.FS
+
+// Taxonomy holds the council technology categories, mapped to CPV code
+// prefixes (taxonomy/categories.csv). It is reference data, loaded by every
+// migration run.
+//
+//go:embed taxonomy
+var Taxonomy embed.FS

@@ -41,6 +41,18 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/invitations/new", models.ActionInvite, h.newInvitation)
 	h.handle(r, "POST", "/invitations", models.ActionInvite, h.createInvitation)
 
+	// The contract register: pages (register.go, contracts.go).
+	// -- register pages --
+
+	// The contract register: imports (imports.go).
+	// -- register imports --
+
+	// The contract register: exports (exports.go).
+	// -- register exports --
+
+	// The contract register: JSON API (api_contracts.go).
+	// -- register api --
+
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)

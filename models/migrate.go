@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"jointly/data"
 )
 
 //go:embed migrations/*.sql
@@ -88,5 +90,19 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		}
 		applied = append(applied, m.Version)
 	}
+	if err := db.loadReferenceData(ctx); err != nil {
+		return applied, err
+	}
 	return applied, nil
+}
+
+// loadReferenceData brings the shipped reference data (the category
+// taxonomy) up to date; it runs on every migration, idempotently.
+func (db *DB) loadReferenceData(ctx context.Context) error {
+	f, err := data.Taxonomy.Open("taxonomy/categories.csv")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return db.SyncCategories(ctx, f)
 }

@@ -20,6 +20,13 @@ const (
 	ActionAdminister Action = "administer"
 	// ActionReadMetrics: Prometheus metrics.
 	ActionReadMetrics Action = "read-metrics"
+	// ActionReadRegister: councils' contract registers (CanReadRegisters).
+	ActionReadRegister Action = "read-register"
+	// ActionEditRegister: writing a register (CanEditRegister: officers
+	// only their own council's).
+	ActionEditRegister Action = "edit-register"
+	// ActionManageSuppliers: merging suppliers.
+	ActionManageSuppliers Action = "manage-suppliers"
 )
 
 var everyone = []Role{RoleAnonymous, RoleAdmin, RoleOfficer, RoleCouncillor, RoleSupplier}
@@ -32,6 +39,10 @@ var policy = map[Action][]Role{
 	ActionInvite:      {RoleAdmin, RoleOfficer, RoleSupplier},
 	ActionAdminister:  {RoleAdmin},
 	ActionReadMetrics: {RoleAdmin},
+	// Suppliers see published opportunities, not what each council runs.
+	ActionReadRegister:    {RoleAdmin, RoleOfficer, RoleCouncillor},
+	ActionEditRegister:    {RoleAdmin, RoleOfficer},
+	ActionManageSuppliers: {RoleAdmin},
 }
 
 // Allowed reports whether a person with role may take action. An action
