@@ -63,6 +63,18 @@ var routeWalk = []struct {
 	{"GET /invitations/new", "/invitations/new", deny, allow, allow, deny, allow},
 	{"POST /invitations", "/invitations", deny, allow, allow, deny, allow},
 
+	// Register pages.
+	// -- register pages --
+
+	// Register imports.
+	// -- register imports --
+
+	// Register exports.
+	// -- register exports --
+
+	// Register API.
+	// -- register api --
+
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},
