@@ -21,8 +21,10 @@ type DemoUser struct {
 }
 
 // SeedDemo loads the demo seed from seed (councils.csv, domains.csv,
-// users.csv). It is idempotent: councils are upserted, domains and users
-// that exist already are left alone. It returns the demo sign-ins.
+// users.csv, and the registers: products.csv, register_councils.csv,
+// estates.csv). It is idempotent: councils and contracts are upserted,
+// domains and users that exist already are left alone. It returns the demo
+// sign-ins.
 func (db *DB) SeedDemo(ctx context.Context, seed fs.FS) ([]DemoUser, error) {
 	f, err := seed.Open("seed/councils.csv")
 	if err != nil {
@@ -76,6 +78,9 @@ func (db *DB) SeedDemo(ctx context.Context, seed fs.FS) ([]DemoUser, error) {
 			org = "CIO council"
 		}
 		out = append(out, DemoUser{Email: u.Email, Name: u.Name, Role: u.Role, Org: org})
+	}
+	if err := db.seedRegisters(ctx, seed); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -18,7 +18,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users, councils, domains := count(t, db, "users"), count(t, db, "councils"), count(t, db, "council_domains")
+	users, councils, domains, suppliers := count(t, db, "users"), count(t, db, "councils"), count(t, db, "council_domains"), count(t, db, "suppliers")
 	second, err := db.SeedDemo(ctx, data.Seed)
 	if err != nil {
 		t.Fatal(err)
@@ -35,8 +35,8 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if n := count(t, db, "council_domains"); n != domains || n != 15 {
 		t.Errorf("domains %d → %d, want 15", domains, n)
 	}
-	if n := count(t, db, "suppliers"); n != 1 {
-		t.Errorf("%d suppliers, want 1", n)
+	if n := count(t, db, "suppliers"); n != suppliers {
+		t.Errorf("suppliers %d → %d", suppliers, n)
 	}
 	want := []models.DemoUser{
 		{Email: testutil.AdminEmail, Name: "Amira Patel", Role: models.RoleAdmin, Org: "CIO council"},

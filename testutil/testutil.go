@@ -15,7 +15,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"jointly/data"
 	"jointly/handlers"
 	"jointly/models"
 )
@@ -57,14 +56,11 @@ func NewDB(t testing.TB) (*models.DB, *models.FixedClock) {
 	return db, clock
 }
 
-// SeededDB is NewDB with the demo seed loaded.
+// SeededDB is NewDB with the demo seed loaded (a copy of one seeded
+// database per test binary: see seedcache.go).
 func SeededDB(t testing.TB) (*models.DB, *models.FixedClock) {
 	t.Helper()
-	db, clock := NewDB(t)
-	if _, err := db.SeedDemo(context.Background(), data.Seed); err != nil {
-		t.Fatal(err)
-	}
-	return db, clock
+	return openSeededCopy(t)
 }
 
 // App is the whole web application over a seeded database.
@@ -132,3 +128,21 @@ const (
 	SupplierEmail   = "bids@penninedigital.example"
 	Password        = models.DemoPassword
 )
+
+// ClearRegisters empties every council's register and forgets the
+// suppliers and products the demo seed brought (keeping the demo supplier
+// user's company), for tests that must know the whole register world.
+// Contract history is append-only and stays, as it would after deletions.
+func (a *App) ClearRegisters(t testing.TB) {
+	t.Helper()
+	for _, q := range []string{
+		`DELETE FROM contracts`,
+		`DELETE FROM products`,
+		`DELETE FROM supplier_aliases WHERE supplier_id NOT IN (SELECT supplier_id FROM users WHERE supplier_id IS NOT NULL)`,
+		`DELETE FROM suppliers WHERE id NOT IN (SELECT supplier_id FROM users WHERE supplier_id IS NOT NULL)`,
+	} {
+		if _, err := a.DB.W.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
