@@ -72,8 +72,11 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "contracts" {
+		return cmdImportContracts(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "councils" {
-		return usagef("import: say what to import: jointly import councils [--db PATH] FILE")
+		return usagef("import: say what to import: jointly import councils [--db PATH] FILE, or jointly import contracts [--council GSS] [--db PATH] FILE")
 	}
 	var cfg Config
 	fs := newFlagSet("import councils", stderr)

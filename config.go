@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"jointly/handlers"
+	"jointly/models"
 )
 
 // Config is every setting, in one place: defaults, then JOINTLY_*
@@ -29,6 +30,11 @@ type Config struct {
 	GoogleClientID, GoogleClientSecret            string
 	OIDCIssuer, OIDCClientID, OIDCClientSecret    string
 	OIDCLabel                                     string
+
+	// OCIDPrefix starts the ocid of every OCDS release exported. The
+	// default, ocds-jointly, is a placeholder: a publisher registers its
+	// own prefix with the Open Contracting Partnership.
+	OCIDPrefix string
 }
 
 // newFlagSet makes a subcommand's flag set whose errors go to stderr and
@@ -63,6 +69,13 @@ func dbFlag(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 	fs.StringVar(&cfg.DB, "db", envOr(getenv, "JOINTLY_DB", filepath.Join("data", "jointly.db")), "SQLite database file (JOINTLY_DB)")
 }
 
+// ocidPrefixFlag binds --ocid-prefix (JOINTLY_OCID_PREFIX), which serve
+// and export ocds take.
+func ocidPrefixFlag(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
+	fs.StringVar(&cfg.OCIDPrefix, "ocid-prefix", envOr(getenv, "JOINTLY_OCID_PREFIX", models.DefaultOCIDPrefix),
+		"prefix of exported OCDS ocids, registered with the Open Contracting Partnership (JOINTLY_OCID_PREFIX)")
+}
+
 // serveFlags binds everything serve reads.
 func serveFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 	dbFlag(fs, cfg, getenv)
@@ -82,6 +95,7 @@ func serveFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 	fs.StringVar(&cfg.OIDCClientID, "oidc-client-id", getenv("JOINTLY_OIDC_CLIENT_ID"), "OpenID Connect client ID (JOINTLY_OIDC_CLIENT_ID)")
 	fs.StringVar(&cfg.OIDCClientSecret, "oidc-client-secret", getenv("JOINTLY_OIDC_CLIENT_SECRET"), "OpenID Connect client secret (JOINTLY_OIDC_CLIENT_SECRET)")
 	fs.StringVar(&cfg.OIDCLabel, "oidc-label", envOr(getenv, "JOINTLY_OIDC_LABEL", "your organisation's account"), "name on the OpenID Connect sign-in button (JOINTLY_OIDC_LABEL)")
+	ocidPrefixFlag(fs, cfg, getenv)
 }
 
 // validateServe fills derived defaults and reports every problem at once.
@@ -97,6 +111,9 @@ func (cfg *Config) validateServe() error {
 		errs = append(errs, fmt.Errorf("--base-url %q is not an http(s) URL", cfg.BaseURL))
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if !models.ValidOCIDPrefix(cfg.OCIDPrefix) {
+		errs = append(errs, fmt.Errorf("--ocid-prefix %q must be letters, digits and hyphens, like ocds-213czf", cfg.OCIDPrefix))
+	}
 	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
 		errs = append(errs, errors.New("--session-key must be at least 32 characters"))
 	}

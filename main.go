@@ -61,9 +61,14 @@ commands:
   migrate  [--db PATH]                        bring the database schema up to date
   seed     --demo [--db PATH]                 load the demo seed and print the demo sign-ins
   import   councils [--db PATH] FILE          import councils (mySociety or gss_code,name,type,region CSV)
+  import   contracts [--council GSS] [--dry-run] [--map 'Header=field']… [--sheet NAME] [--db PATH] FILE
+                                              import a register: CSV or Excel (--council needed) or OCDS JSON
   user     add --email E --name N --role admin|officer|councillor|supplier
                [--council GSS | --supplier "Company name"] [--password-stdin] [--db PATH]
   token    create --email E [--name LABEL] [--db PATH]
+  export   csv --council GSS [--db PATH]      write a council's register as Transparency Code CSV to standard output
+  export   ocds [--council GSS] [--ocid-prefix P] [--base-url URL] [--db PATH]
+                                              write registers (one council's, or all) as an OCDS 1.1 release package
   version                                     print the version
 
 Every flag can also be set by its JOINTLY_* environment variable (see README.md).`
@@ -88,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, rest, getenv, stdin, stdout, stderr)
 	case "token":
 		return cmdToken(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "jointly %s\n", version)
 		return nil

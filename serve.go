@@ -48,6 +48,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := handlers.New(db, &models.Outbox{Dir: cfg.OutboxDir, From: cfg.MailFrom, Clock: db.Clock}, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SigningKey: key, TrustedProxies: cfg.trustedProxies(), SSO: cfg.ssoProviders(), Version: version,
+		OCIDPrefix: cfg.OCIDPrefix,
 	}, reg)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ var (
 	// Every signed-in user has these, and not "Sign in".
 	signedInNav = []string{"Home", "Councils", "Your account"}
 	// An anonymous visitor has "Councils" and "Sign in", and none of these.
-	anonymousNotNav = []string{"Home", "Your account", "Users", "Invite a colleague"}
+	anonymousNotNav = []string{"Home", "Your account", "Users", "Invite a colleague", "Register", "Suppliers"}
 )
 
 // TestRoleJourneys signs in as each demo role, checks the service
@@ -29,10 +29,10 @@ func TestRoleJourneys(t *testing.T) {
 		role, email, name string
 		nav, notNav       []string
 	}{
-		{"admin", "admin@jointly.example", "Amira Patel", []string{"Users"}, []string{"Invite a colleague"}},
-		{"officer", "cio@leeds.gov.uk", "Sam Okafor", []string{"Invite a colleague"}, []string{"Users"}},
-		{"councillor", "cllr.hughes@leeds.gov.uk", "Cllr Jane Hughes", nil, []string{"Users", "Invite a colleague"}},
-		{"supplier", "bids@penninedigital.example", "Tom Whitaker", []string{"Invite a colleague"}, []string{"Users"}},
+		{"admin", "admin@jointly.example", "Amira Patel", []string{"Users", "Suppliers"}, []string{"Invite a colleague", "Register"}},
+		{"officer", "cio@leeds.gov.uk", "Sam Okafor", []string{"Invite a colleague", "Register"}, []string{"Users", "Suppliers"}},
+		{"councillor", "cllr.hughes@leeds.gov.uk", "Cllr Jane Hughes", []string{"Register"}, []string{"Users", "Invite a colleague", "Suppliers"}},
+		{"supplier", "bids@penninedigital.example", "Tom Whitaker", []string{"Invite a colleague"}, []string{"Users", "Register", "Suppliers"}},
 	}
 	for _, r := range roles {
 		t.Run(r.role, func(t *testing.T) {

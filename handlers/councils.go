@@ -69,6 +69,10 @@ type councilPage struct {
 	Council          models.Council
 	CanManageDomains bool
 	DomainsText      string
+	// For people who may read registers: when the register was last
+	// confirmed as current (register.go).
+	CanReadRegister      bool
+	RegisterConfirmation string
 }
 
 func (h *Handlers) councilPage(c *gin.Context) (councilPage, error) {
@@ -76,11 +80,18 @@ func (h *Handlers) councilPage(c *gin.Context) (councilPage, error) {
 	if err != nil {
 		return councilPage{}, err
 	}
-	return councilPage{
+	data := councilPage{
 		Page: h.page(c), Council: council,
 		CanManageDomains: models.Allowed(currentRole(c), models.ActionAdminister),
 		DomainsText:      strings.Join(council.EmailDomains, "\n"),
-	}, nil
+	}
+	if u := currentUser(c); u != nil && models.CanReadRegisters(*u) {
+		data.CanReadRegister = true
+		if data.RegisterConfirmation, err = h.registerConfirmation(c.Request.Context(), council.GSSCode); err != nil {
+			return data, err
+		}
+	}
+	return data, nil
 }
 
 func (h *Handlers) showCouncil(c *gin.Context) {

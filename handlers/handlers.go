@@ -30,6 +30,10 @@ type Config struct {
 	SSO []SSOProvider
 	// Version is shown in /healthz.
 	Version string
+	// OCIDPrefix starts the ocid of every OCDS release exported;
+	// models.DefaultOCIDPrefix if "". A real one is registered with the
+	// Open Contracting Partnership.
+	OCIDPrefix string
 }
 
 // secure reports whether Jointly is served over HTTPS, so cookies get the
@@ -48,6 +52,9 @@ type Handlers struct {
 	london  *time.Location
 	origin  *http.CrossOriginProtection
 	routes  map[string]models.Action // "GET /councils/:gss" → action
+	// bodyLimits are the routes whose body cap is not maxBodyBytes
+	// (uploads): "POST /councils/:gss/contracts/import" → bytes.
+	bodyLimits map[string]int64
 }
 
 // New builds the handlers and checks every template.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"jointly/models"
 )
 
 type ctxKey int
@@ -93,12 +95,34 @@ func (h *Handlers) securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// maxBodyBytes caps request bodies; uploads, when they come, set their own.
+// maxBodyBytes caps request bodies; an upload route raises its own cap
+// with allowBody.
 const maxBodyBytes = 1 << 20
 
+// allowBody sets the body cap of one route (bound in routes.go). The cap
+// is applied before the CSRF check reads the form, so it must be known
+// by route, not set by the handler.
+func (h *Handlers) allowBody(method, path string, n int64) {
+	if h.bodyLimits == nil {
+		h.bodyLimits = map[string]int64{}
+	}
+	h.bodyLimits[method+" "+path] = n
+}
+
 func (h *Handlers) limitBody(c *gin.Context) {
+	limit, upload := h.bodyLimits[c.Request.Method+" "+c.FullPath()]
+	if !upload {
+		limit = maxBodyBytes
+	}
+	// An upload that says it is too large is refused with a message that
+	// says so, before the form (and its CSRF token) fails to parse.
+	if upload && c.Request.ContentLength > limit {
+		h.fail(c, &models.PublicError{Status: http.StatusRequestEntityTooLarge,
+			Message: fmt.Sprintf("The file is too large: upload one of %d MB or less.", limit>>20)})
+		return
+	}
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }

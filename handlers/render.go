@@ -34,29 +34,44 @@ func (h *Handlers) page(c *gin.Context) Page {
 }
 
 // navigation is the service navigation for a role. Later features add
-// their sections here.
+// their sections here. The current item is the one whose address is the
+// longest match for path, so a council's register is "Register" for its
+// own officers and councillors, and "Councils" for everyone else.
 func navigation(u *models.User, path string) []NavItem {
 	var items []NavItem
 	add := func(text, href string) {
-		current := path == href || (href != "/" && strings.HasPrefix(path, href+"/"))
-		items = append(items, NavItem{Text: text, Href: href, Current: current})
+		items = append(items, NavItem{Text: text, Href: href})
 	}
 	if u == nil {
 		add("Councils", "/councils")
 		add("Sign in", "/login")
-		return items
+	} else {
+		add("Home", "/")
+		add("Councils", "/councils")
+		if u.Role.BelongsToCouncil() && u.CouncilGSS != "" {
+			add("Register", registerPath(u.CouncilGSS))
+		}
+		switch u.Role {
+		case models.RoleAdmin:
+			add("Users", "/admin/users")
+			add("Suppliers", "/admin/suppliers")
+		case models.RoleOfficer:
+			add("Invite a colleague", "/invitations/new")
+		case models.RoleSupplier:
+			add("Invite a colleague", "/invitations/new")
+		}
+		add("Your account", "/account")
 	}
-	add("Home", "/")
-	add("Councils", "/councils")
-	switch u.Role {
-	case models.RoleAdmin:
-		add("Users", "/admin/users")
-	case models.RoleOfficer:
-		add("Invite a colleague", "/invitations/new")
-	case models.RoleSupplier:
-		add("Invite a colleague", "/invitations/new")
+	current := -1
+	for i, it := range items {
+		matches := path == it.Href || (it.Href != "/" && strings.HasPrefix(path, it.Href+"/"))
+		if matches && (current < 0 || len(it.Href) > len(items[current].Href)) {
+			current = i
+		}
 	}
-	add("Your account", "/account")
+	if current >= 0 {
+		items[current].Current = true
+	}
 	return items
 }
 
@@ -166,6 +181,14 @@ var flashes = map[string]string{
 	"domains-saved":  "Email domains saved.",
 	"welcome":        "Your account is ready.",
 	"signed-out":     "You have signed out.",
+	// The register (register.go, contract_edit.go, contracts.go, suppliers.go).
+	"contract-added":     "Contract added to the register.",
+	"contract-saved":     "Contract saved.",
+	"contract-deleted":   "Contract deleted. Its change history is kept.",
+	"register-confirmed": "Register confirmed as current.",
+	"suppliers-merged":   "Suppliers merged.",
+	// Imports (imports.go).
+	"contracts-imported": "Contracts imported.",
 }
 
 func (h *Handlers) flash(c *gin.Context, key string) { h.setCookie(c, "jointly_flash", key, 60) }

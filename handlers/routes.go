@@ -43,20 +43,45 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 
 	// The contract register: pages (register.go, contracts.go).
 	// -- register pages --
+	h.handle(r, "GET", "/councils/:gss/contracts", models.ActionReadRegister, h.listContracts)
+	h.handle(r, "GET", "/councils/:gss/contracts/new", models.ActionEditRegister, h.newContract)
+	h.handle(r, "POST", "/councils/:gss/contracts", models.ActionEditRegister, h.createContract)
+	h.handle(r, "POST", "/councils/:gss/register/confirm", models.ActionEditRegister, h.confirmRegister)
+	h.handle(r, "GET", "/contracts/:id", models.ActionReadRegister, h.showContract)
+	h.handle(r, "GET", "/contracts/:id/edit", models.ActionEditRegister, h.editContract)
+	h.handle(r, "POST", "/contracts/:id", models.ActionEditRegister, h.updateContract)
+	h.handle(r, "GET", "/contracts/:id/delete", models.ActionEditRegister, h.confirmDeleteContract)
+	h.handle(r, "POST", "/contracts/:id/delete", models.ActionEditRegister, h.deleteContract)
 
 	// The contract register: imports (imports.go).
 	// -- register imports --
+	h.handle(r, "GET", "/councils/:gss/contracts/import", models.ActionEditRegister, h.newContractImport)
+	h.handle(r, "POST", "/councils/:gss/contracts/import", models.ActionEditRegister, h.previewContractImport)
+	h.allowBody("POST", "/councils/:gss/contracts/import", importBodyBytes)
+	h.handle(r, "POST", "/councils/:gss/contracts/import/confirm", models.ActionEditRegister, h.importContracts)
 
 	// The contract register: exports (exports.go).
 	// -- register exports --
+	h.handle(r, "GET", "/councils/:gss/contracts.csv", models.ActionReadRegister, h.showRegisterCSV)
+	h.handle(r, "GET", "/councils/:gss/contracts.ocds.json", models.ActionReadRegister, h.showRegisterOCDS)
 
 	// The contract register: JSON API (api_contracts.go).
 	// -- register api --
+	h.handle(r, "GET", "/api/v1/openapi.json", models.ActionBrowse, h.apiOpenAPI)
+	h.handle(r, "GET", "/api/v1/categories", models.ActionBrowse, h.apiListCategories)
+	h.handle(r, "GET", "/api/v1/suppliers", models.ActionReadRegister, h.apiSearchSuppliers)
+	h.handle(r, "GET", "/api/v1/councils/:gss/contracts", models.ActionReadRegister, h.apiListContracts)
+	h.handle(r, "POST", "/api/v1/councils/:gss/contracts", models.ActionEditRegister, h.apiCreateContract)
+	h.handle(r, "GET", "/api/v1/contracts/:id", models.ActionReadRegister, h.apiShowContract)
+	h.handle(r, "PUT", "/api/v1/contracts/:id", models.ActionEditRegister, h.apiUpdateContract)
+	h.handle(r, "DELETE", "/api/v1/contracts/:id", models.ActionEditRegister, h.apiDeleteContract)
 
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)
 	h.handle(r, "GET", "/metrics", models.ActionReadMetrics, h.serveMetrics)
+	h.handle(r, "GET", "/admin/suppliers", models.ActionManageSuppliers, h.listSuppliers)
+	h.handle(r, "POST", "/admin/suppliers/merge", models.ActionManageSuppliers, h.mergeSuppliers)
 }
 
 // bindSessionlessRoutes binds the routes that need no session: assets and

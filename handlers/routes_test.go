@@ -65,20 +65,44 @@ var routeWalk = []struct {
 
 	// Register pages.
 	// -- register pages --
+	{"GET /councils/:gss/contracts", "/councils/E08000035/contracts", deny, allow, allow, allow, deny},
+	{"GET /councils/:gss/contracts/new", "/councils/E08000035/contracts/new", deny, allow, allow, deny, deny},
+	{"POST /councils/:gss/contracts", "/councils/E08000035/contracts", deny, allow, allow, deny, deny},
+	{"POST /councils/:gss/register/confirm", "/councils/E08000035/register/confirm", deny, allow, allow, deny, deny},
+	{"GET /contracts/:id", "/contracts/999999", deny, allow, allow, allow, deny},
+	{"GET /contracts/:id/edit", "/contracts/999999/edit", deny, allow, allow, deny, deny},
+	{"POST /contracts/:id", "/contracts/999999", deny, allow, allow, deny, deny},
+	{"GET /contracts/:id/delete", "/contracts/999999/delete", deny, allow, allow, deny, deny},
+	{"POST /contracts/:id/delete", "/contracts/999999/delete", deny, allow, allow, deny, deny},
 
 	// Register imports.
 	// -- register imports --
+	{"GET /councils/:gss/contracts/import", "/councils/E08000035/contracts/import", deny, allow, allow, deny, deny},
+	{"POST /councils/:gss/contracts/import", "/councils/E08000035/contracts/import", deny, allow, allow, deny, deny},
+	{"POST /councils/:gss/contracts/import/confirm", "/councils/E08000035/contracts/import/confirm", deny, allow, allow, deny, deny},
 
 	// Register exports.
 	// -- register exports --
+	{"GET /councils/:gss/contracts.csv", "/councils/E08000035/contracts.csv", deny, allow, allow, allow, deny},
+	{"GET /councils/:gss/contracts.ocds.json", "/councils/E08000035/contracts.ocds.json", deny, allow, allow, allow, deny},
 
 	// Register API.
 	// -- register api --
+	{"GET /api/v1/openapi.json", "/api/v1/openapi.json", allow, allow, allow, allow, allow},
+	{"GET /api/v1/categories", "/api/v1/categories", allow, allow, allow, allow, allow},
+	{"GET /api/v1/suppliers", "/api/v1/suppliers?q=capita", deny, allow, allow, allow, deny},
+	{"GET /api/v1/councils/:gss/contracts", "/api/v1/councils/E08000035/contracts", deny, allow, allow, allow, deny},
+	{"POST /api/v1/councils/:gss/contracts", "/api/v1/councils/E08000035/contracts", deny, allow, allow, deny, deny},
+	{"GET /api/v1/contracts/:id", "/api/v1/contracts/999999", deny, allow, allow, allow, deny},
+	{"PUT /api/v1/contracts/:id", "/api/v1/contracts/999999", deny, allow, allow, deny, deny},
+	{"DELETE /api/v1/contracts/:id", "/api/v1/contracts/999999", deny, allow, allow, deny, deny},
 
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},
 	{"GET /metrics", "/metrics", deny, allow, deny, deny, deny},
+	{"GET /admin/suppliers", "/admin/suppliers?q=capita", deny, allow, deny, deny, deny},
+	{"POST /admin/suppliers/merge", "/admin/suppliers/merge", deny, allow, deny, deny, deny},
 }
 
 // walkRoles are the roles of the walk, with the demo user of each.
@@ -167,10 +191,13 @@ func TestRouteRoleWalk(t *testing.T) {
 						c.SignIn(r.email)
 					}
 					var resp testutil.Response
-					if method == http.MethodPost {
-						resp = c.Post(target, url.Values{}) // with a valid CSRF token
-					} else {
+					switch method {
+					case http.MethodGet:
 						resp = c.Get(target)
+					case http.MethodPost:
+						resp = c.Post(target, url.Values{}) // with a valid CSRF token
+					default: // PUT, DELETE: the token in X-CSRF-Token, as a script sends it
+						resp = sendWithCSRF(t, c, method, target, "", "")
 					}
 					checkOutcome(t, method, target, r.role, want[i], resp)
 				})

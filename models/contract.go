@@ -485,7 +485,9 @@ func (db *DB) upsertContract(ctx context.Context, tx *sql.Tx, actorID int64, gss
 	var id int64
 	var err error
 	if in.Reference != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM contracts WHERE council_gss = ? AND reference = ?`, gss, in.Reference).Scan(&id)
+		// "reference <> ''" lets SQLite use the partial unique index;
+		// without it every lookup scans the council's register.
+		err = tx.QueryRowContext(ctx, `SELECT id FROM contracts WHERE council_gss = ? AND reference = ? AND reference <> ''`, gss, in.Reference).Scan(&id)
 	} else {
 		err = tx.QueryRowContext(ctx, `SELECT id FROM contracts WHERE council_gss = ? AND reference = '' AND content_key = ?`, gss, in.ContentKey()).Scan(&id)
 	}

@@ -59,6 +59,9 @@ const (
 	SortValue    = "value"
 	SortSupplier = "supplier"
 	SortWindow   = "decision_window"
+	// SortID is the API's order: its cursor (AfterID) pages by id, so the
+	// first page must be in id order too.
+	SortID = "id"
 )
 
 // ContractFilter narrows and orders a register.
@@ -138,6 +141,8 @@ func (db *DB) Contracts(ctx context.Context, viewer User, f ContractFilter) (Con
 		order = "s.name COLLATE NOCASE " + dir + ", c.id"
 	case SortWindow:
 		order = "c.decision_window_date IS NULL, c.decision_window_date " + dir + ", c.id"
+	case SortID:
+		order = "c.id " + dir
 	case SortEndDate, "":
 		order = "c.end_date IS NULL, c.end_date " + dir + ", c.id"
 	default:

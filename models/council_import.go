@@ -16,6 +16,7 @@ type RowError struct {
 	Line    int // line in the file, counting the header as line 1
 	Field   string
 	Message string
+	Value   string // the value that was read, when there is one
 }
 
 // ImportError reports every bad row of a file that was therefore not
@@ -31,6 +32,10 @@ func (e *ImportError) Error() string {
 		if i == 20 {
 			fmt.Fprintf(&b, "; and %d more", len(e.Rows)-i)
 			break
+		}
+		if r.Value != "" {
+			fmt.Fprintf(&b, "; line %d, %s %q: %s", r.Line, r.Field, r.Value, r.Message)
+			continue
 		}
 		fmt.Fprintf(&b, "; line %d, %s: %s", r.Line, r.Field, r.Message)
 	}
@@ -209,14 +214,14 @@ func parsePlainRow(line int, get func(string) string) (councilRow, skipReason, [
 	typ := get("type")
 	row.typeCode = councilTypeCode(typ)
 	if row.typeCode == "" {
-		errs = append(errs, RowError{line, "type", fmt.Sprintf("%q is not a council type: use a code (MD, UA, NMD, CTY, LBO, CC, SCO, WPA, NID) or its name", typ)})
+		errs = append(errs, RowError{Line: line, Field: "type", Message: fmt.Sprintf("%q is not a council type: use a code (MD, UA, NMD, CTY, LBO, CC, SCO, WPA, NID) or its name", typ)})
 	}
 	switch a := strings.ToLower(get("active")); a {
 	case "", "true", "yes", "1":
 	case "false", "no", "0":
 		row.active = false
 	default:
-		errs = append(errs, RowError{line, "active", fmt.Sprintf("%q is not true or false", a)})
+		errs = append(errs, RowError{Line: line, Field: "active", Message: fmt.Sprintf("%q is not true or false", a)})
 	}
 	if row.official == "" {
 		row.official = row.name
@@ -228,13 +233,13 @@ func parsePlainRow(line int, get func(string) string) (councilRow, skipReason, [
 func validateCouncilRow(row councilRow) []RowError {
 	var errs []RowError
 	if !ValidGSSCode(row.gss) {
-		errs = append(errs, RowError{row.line, "gss_code", fmt.Sprintf("%q is not a GSS code, like E08000035", row.gss)})
+		errs = append(errs, RowError{Line: row.line, Field: "gss_code", Message: fmt.Sprintf("%q is not a GSS code, like E08000035", row.gss)})
 	}
 	if row.name == "" {
-		errs = append(errs, RowError{row.line, "name", "the council's name is missing"})
+		errs = append(errs, RowError{Line: row.line, Field: "name", Message: "the council's name is missing"})
 	}
 	if row.region == "" && row.active {
-		errs = append(errs, RowError{row.line, "region", "the region is missing"})
+		errs = append(errs, RowError{Line: row.line, Field: "region", Message: "the region is missing"})
 	}
 	return errs
 }

@@ -31,7 +31,9 @@ CREATE TABLE products (
 );
 
 CREATE TABLE contracts (
-    id                      INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: a deleted contract's history outlives it, so its id
+    -- must never be given to a new contract.
+    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
     council_gss             TEXT NOT NULL REFERENCES councils(gss_code),
     reference               TEXT NOT NULL DEFAULT '',
     -- Rows without a reference are keyed by a hash of their content.

@@ -1,0 +1,104 @@
+package templates
+
+import (
+	"bytes"
+	"html/template"
+	"regexp"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdown turns what people write (contract notes, and later library
+// items and bid sections) into HTML: GitHub-flavoured Markdown with line
+// breaks kept as typed, GOV.UK classes on each element, and raw HTML
+// never passed through (goldmark leaves it out unless told otherwise).
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(govukClasses{}, 100))),
+	goldmark.WithRendererOptions(html.WithHardWraps()),
+)
+
+// govukClassValue is the only kind of class the sanitiser lets through:
+// GOV.UK Frontend's own, which govukClasses adds. Users cannot style text.
+var govukClassValue = regexp.MustCompile(`^govuk-[a-z0-9_-]+( govuk-[a-z0-9_-]+)*$`)
+
+// sanitiser is bluemonday's policy for user-generated content (no script,
+// no event handlers, no javascript: or data: links, no iframes or forms),
+// with links marked nofollow and noreferrer, plus the GOV.UK classes.
+var sanitiser = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoReferrerOnLinks(true)
+	p.AllowAttrs("class").Matching(govukClassValue).OnElements(
+		"p", "a", "ul", "ol", "h3", "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr")
+	return p
+}()
+
+// RenderMarkdown renders Markdown to HTML that is safe to put in a page:
+// goldmark first, then bluemonday, as the only way text from users becomes
+// template.HTML. Headings start at level 3, as the text sits under the
+// page's own h1 and a section's h2.
+func RenderMarkdown(src string) template.HTML {
+	var buf bytes.Buffer
+	if err := markdown.Convert([]byte(src), &buf); err != nil {
+		// goldmark fails only when the writer does; a bytes.Buffer does not.
+		return template.HTML(template.HTMLEscapeString(src))
+	}
+	return template.HTML(sanitiser.SanitizeBytes(buf.Bytes())) // #nosec G203 -- sanitised just above
+}
+
+// govukClasses gives Markdown's elements the GOV.UK Frontend classes, so
+// notes read like the rest of the page, and moves headings down two levels.
+type govukClasses struct{}
+
+func (govukClasses) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		class := ""
+		switch n := n.(type) {
+		case *ast.Heading:
+			n.Level = min(n.Level+2, 6)
+			class = "govuk-heading-s"
+			if n.Level == 3 {
+				class = "govuk-heading-m"
+			}
+		case *ast.Paragraph:
+			class = "govuk-body"
+		case *ast.List:
+			class = "govuk-list govuk-list--bullet"
+			if n.IsOrdered() {
+				class = "govuk-list govuk-list--number"
+			}
+		case *ast.Link, *ast.AutoLink:
+			class = "govuk-link"
+		case *ast.Blockquote:
+			class = "govuk-inset-text"
+		case *ast.ThematicBreak:
+			class = "govuk-section-break govuk-section-break--m govuk-section-break--visible"
+		case *east.Table:
+			class = "govuk-table"
+		case *east.TableHeader:
+			class = "govuk-table__head"
+		case *east.TableRow:
+			class = "govuk-table__row"
+		case *east.TableCell:
+			class = "govuk-table__cell"
+			if _, inHeader := n.Parent().(*east.TableHeader); inHeader {
+				class = "govuk-table__header"
+			}
+		}
+		if class != "" {
+			n.SetAttributeString("class", []byte(class))
+		}
+		return ast.WalkContinue, nil
+	})
+}
