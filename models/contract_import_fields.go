@@ -56,7 +56,8 @@ var importFields = []ImportField{
 		"annual value", "annual contract value", "value per annum", "yearly value", "annual cost", "estimated annual value",
 		"annual value gbp", "annual spend", "annual estimated value", "value pa", "value p a"}},
 	{Key: "irrecoverable_vat", Label: "Irrecoverable VAT", Example: "Irrecoverable VAT", synonyms: []string{
-		"irrecoverable vat", "vat irrecoverable", "irrecoverable vat value", "irrecoverable vat amount", "non recoverable vat"}},
+		"irrecoverable vat", "vat irrecoverable", "irrecoverable vat value", "irrecoverable vat amount", "non recoverable vat",
+		"irrecoverable vat gbp"}},
 	{Key: "currency", Label: "Currency of the values", Example: "Award Value - currency", synonyms: []string{
 		"currency", "award value currency", "value currency"}},
 	{Key: "start_date", Label: "Start date", Example: "Start Date", synonyms: []string{

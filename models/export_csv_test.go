@@ -225,9 +225,6 @@ func TestExportedCSVImportsBackUnchanged(t *testing.T) {
 		t.Helper()
 		res, err := db.ImportContracts(ctx, models.System, models.ContractImport{
 			CouncilGSS: gss, FileName: "export.csv", Data: []byte(before), Format: models.FormatCSV,
-			// The importer does not know this header yet ("irrecoverable
-			// vat gbp" once normalised): drop this line when it does.
-			Mappings: map[string]string{"Irrecoverable VAT (£)": "irrecoverable_vat"},
 		})
 		if err != nil {
 			t.Fatalf("import the export into %s: %v", gss, err)
