@@ -76,6 +76,15 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "PUT", "/api/v1/contracts/:id", models.ActionEditRegister, h.apiUpdateContract)
 	h.handle(r, "DELETE", "/api/v1/contracts/:id", models.ActionEditRegister, h.apiDeleteContract)
 
+	// Discovery: partner matching and expressions of interest (partners.go).
+	// -- discovery partners --
+
+	// Discovery: overlaps (overlaps.go).
+	// -- discovery overlaps --
+
+	// Discovery: legacy radar and market concentration (legacy.go, concentration.go).
+	// -- discovery legacy and concentration --
+
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)

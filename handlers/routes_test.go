@@ -97,6 +97,15 @@ var routeWalk = []struct {
 	{"PUT /api/v1/contracts/:id", "/api/v1/contracts/999999", deny, allow, allow, deny, deny},
 	{"DELETE /api/v1/contracts/:id", "/api/v1/contracts/999999", deny, allow, allow, deny, deny},
 
+	// Discovery: partner matching and expressions of interest (partners.go).
+	// -- discovery partners --
+
+	// Discovery: overlaps (overlaps.go).
+	// -- discovery overlaps --
+
+	// Discovery: legacy radar and market concentration (legacy.go, concentration.go).
+	// -- discovery legacy and concentration --
+
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},
