@@ -49,11 +49,21 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	fs := newFlagSet("seed", stderr)
 	dbFlag(fs, &cfg, getenv)
 	demo := fs.Bool("demo", false, "load the demo seed")
+	scale := scaleFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if !*demo || fs.NArg() > 0 {
-		return usagef("seed: say --demo (the only seed there is)")
+	if fs.NArg() > 0 {
+		return usagef("seed takes no arguments, got %q", fs.Args())
+	}
+	if *demo == (scale.name != "") {
+		return usagef("seed: say --demo or --scale national (exactly one)")
+	}
+	if scale.name != "" {
+		return seedScale(ctx, fs, cfg, scale, stdout)
+	}
+	if err := scale.onlyWithScale(fs); err != nil {
+		return err
 	}
 	db, err := openDB(ctx, cfg.DB)
 	if err != nil {

@@ -60,6 +60,8 @@ commands:
   serve    [--addr HOST:PORT] [--db PATH]     serve the portal
   migrate  [--db PATH]                        bring the database schema up to date
   seed     --demo [--db PATH]                 load the demo seed and print the demo sign-ins
+  seed     --scale national [--contracts N] [--users N] [--seed S] [--db PATH]
+                                              top councils up to 418 and add N contracts (400,000) and users (20,000), synthetic
   import   councils [--db PATH] FILE          import councils (mySociety or gss_code,name,type,region CSV)
   import   contracts [--council GSS] [--dry-run] [--map 'Header=field']… [--sheet NAME] [--db PATH] FILE
                                               import a register: CSV or Excel (--council needed) or OCDS JSON

@@ -55,6 +55,8 @@ type Handlers struct {
 	// bodyLimits are the routes whose body cap is not maxBodyBytes
 	// (uploads): "POST /councils/:gss/contracts/import" → bytes.
 	bodyLimits map[string]int64
+	// overlapsIndex keeps the overlaps index's lists (overlaps_cache.go).
+	overlapsIndex overlapsIndexCache
 }
 
 // New builds the handlers and checks every template.

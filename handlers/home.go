@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -16,6 +17,78 @@ type landingPage struct {
 type homePage struct {
 	Page
 	Council *models.Council
+	// For people of a council (officers read and act; councillors read).
+	Dashboard *councilDashboard
+}
+
+// councilDashboard is what a council's home page shows: decisions coming
+// up, partners for them, ageing systems, the register's last confirmation
+// and expressions of interest.
+type councilDashboard struct {
+	WindowsSoon  []models.Contract // decision windows passed (contract current) or within homeWindowDays
+	WindowsMore  bool
+	WindowDays   int
+	Today        models.Date
+	TopPartners  []partnerView
+	Legacy       []models.LegacyContract
+	Confirmed    *models.RegisterConfirmation
+	Received     []models.ExpressionOfInterest
+	Sent         []models.ExpressionOfInterest
+	PartnersPath string
+	RegisterPath string
+	CanEdit      bool
+}
+
+// homeWindowDays is how far ahead the home page looks for decision windows.
+const homeWindowDays = 180
+
+// homeWindowRows is how many of them it lists.
+const homeWindowRows = 10
+
+// dashboard gathers a council's home page.
+func (h *Handlers) dashboard(c *gin.Context, u models.User, gss string) (*councilDashboard, error) {
+	ctx := c.Request.Context()
+	today := models.DateOf(h.DB.Clock.Now())
+	d := &councilDashboard{WindowDays: homeWindowDays, Today: today, PartnersPath: "/councils/" + gss + "/partners",
+		RegisterPath: registerPath(gss), CanEdit: models.CanEditRegister(u, gss)}
+	page, err := h.DB.Contracts(ctx, u, models.ContractFilter{CouncilGSS: gss, WindowWithinDays: homeWindowDays, Today: today,
+		Sort: models.SortWindow, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range page.Contracts {
+		end := k.EndDate
+		if k.ExtensionIntended && !k.MaxExtensionDate.IsZero() {
+			end = k.MaxExtensionDate
+		}
+		if end.Before(today) { // ended: no longer a decision to make
+			continue
+		}
+		if len(d.WindowsSoon) == homeWindowRows {
+			d.WindowsMore = true
+			break
+		}
+		d.WindowsSoon = append(d.WindowsSoon, k)
+	}
+	ms, err := h.DB.PartnerMatches(ctx, u, gss, models.PartnerOptions{Limit: 5})
+	if err != nil {
+		return nil, err
+	}
+	d.TopPartners = partnerViews(ms, nil, Page{}, true, false)
+	if d.Legacy, err = h.DB.LegacyContracts(ctx, u, models.LegacyFilter{CouncilGSS: gss, Limit: 5}); err != nil {
+		return nil, err
+	}
+	rc, err := h.DB.LastRegisterConfirmation(ctx, gss)
+	switch {
+	case err == nil:
+		d.Confirmed = &rc
+	case !errors.Is(err, models.ErrNotFound):
+		return nil, err
+	}
+	if d.Received, d.Sent, err = h.DB.ExpressionsOfInterest(ctx, u, gss); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // showHome is the landing page for visitors and the home page for people
@@ -40,6 +113,12 @@ func (h *Handlers) showHome(c *gin.Context) {
 			return
 		}
 		data.Council = &council
+		if models.CanReadRegisters(*u) {
+			if data.Dashboard, err = h.dashboard(c, *u, council.GSSCode); err != nil {
+				h.fail(c, err)
+				return
+			}
+		}
 	}
 	h.render(c, http.StatusOK, "home", data)
 }

@@ -39,8 +39,12 @@ func (h *Handlers) page(c *gin.Context) Page {
 // own officers and councillors, and "Councils" for everyone else.
 func navigation(u *models.User, path string) []NavItem {
 	var items []NavItem
-	add := func(text, href string) {
+	// also lists other sections the item stands for, so it is marked
+	// current there too.
+	var also = map[string][]string{}
+	add := func(text, href string, others ...string) {
 		items = append(items, NavItem{Text: text, Href: href})
+		also[href] = others
 	}
 	if u == nil {
 		add("Councils", "/councils")
@@ -50,6 +54,10 @@ func navigation(u *models.User, path string) []NavItem {
 		add("Councils", "/councils")
 		if u.Role.BelongsToCouncil() && u.CouncilGSS != "" {
 			add("Register", registerPath(u.CouncilGSS))
+			add("Partners", "/councils/"+u.CouncilGSS+"/partners")
+		}
+		if models.Allowed(u.Role, models.ActionReadRegister) {
+			add("Discovery", "/overlaps", "/legacy", "/concentration")
 		}
 		switch u.Role {
 		case models.RoleAdmin:
@@ -64,7 +72,10 @@ func navigation(u *models.User, path string) []NavItem {
 	}
 	current := -1
 	for i, it := range items {
-		matches := path == it.Href || (it.Href != "/" && strings.HasPrefix(path, it.Href+"/"))
+		matches := false
+		for _, href := range append([]string{it.Href}, also[it.Href]...) {
+			matches = matches || path == href || (href != "/" && strings.HasPrefix(path, href+"/"))
+		}
 		if matches && (current < 0 || len(it.Href) > len(items[current].Href)) {
 			current = i
 		}
@@ -189,6 +200,8 @@ var flashes = map[string]string{
 	"suppliers-merged":   "Suppliers merged.",
 	// Imports (imports.go).
 	"contracts-imported": "Contracts imported.",
+	// Partner matching (partners.go).
+	"interest-expressed": "Interest expressed. The partner council's officers have been emailed and will see it on their home page.",
 }
 
 func (h *Handlers) flash(c *gin.Context, key string) { h.setCookie(c, "jointly_flash", key, 60) }

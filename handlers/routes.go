@@ -78,12 +78,25 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 
 	// Discovery: partner matching and expressions of interest (partners.go).
 	// -- discovery partners --
+	h.handle(r, "GET", "/contracts/:id/partners", models.ActionReadRegister, h.showContractPartners)
+	h.handle(r, "POST", "/contracts/:id/partners/:partner_contract_id/interest", models.ActionEditRegister, h.createInterest)
+	h.handle(r, "GET", "/councils/:gss/partners", models.ActionReadRegister, h.listCouncilPartners)
+	h.handle(r, "GET", "/api/v1/councils/:gss/partners", models.ActionReadRegister, h.apiListPartners)
 
 	// Discovery: overlaps (overlaps.go).
 	// -- discovery overlaps --
+	h.handle(r, "GET", "/overlaps", models.ActionReadRegister, h.listOverlaps)
+	h.handle(r, "GET", "/overlaps/products/:id", models.ActionReadRegister, h.showProductOverlap)
+	h.handle(r, "GET", "/overlaps/suppliers/:id", models.ActionReadRegister, h.showSupplierOverlap)
+	h.handle(r, "GET", "/overlaps/categories/:slug", models.ActionReadRegister, h.showCategoryOverlap)
+	h.handle(r, "GET", "/api/v1/overlaps", models.ActionReadRegister, h.apiShowOverlap)
 
 	// Discovery: legacy radar and market concentration (legacy.go, concentration.go).
 	// -- discovery legacy and concentration --
+	h.handle(r, "GET", "/legacy", models.ActionReadRegister, h.showLegacy)
+	h.handle(r, "GET", "/concentration", models.ActionReadRegister, h.listConcentration)
+	h.handle(r, "GET", "/concentration/:slug", models.ActionReadRegister, h.showConcentration)
+	h.handle(r, "GET", "/api/v1/concentration", models.ActionReadRegister, h.apiShowConcentration)
 
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)

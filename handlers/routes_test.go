@@ -99,12 +99,25 @@ var routeWalk = []struct {
 
 	// Discovery: partner matching and expressions of interest (partners.go).
 	// -- discovery partners --
+	{"GET /contracts/:id/partners", "/contracts/999999/partners", deny, allow, allow, allow, deny},
+	{"POST /contracts/:id/partners/:partner_contract_id/interest", "/contracts/999999/partners/999998/interest", deny, allow, allow, deny, deny},
+	{"GET /councils/:gss/partners", "/councils/E08000035/partners", deny, allow, allow, allow, deny},
+	{"GET /api/v1/councils/:gss/partners", "/api/v1/councils/E08000035/partners", deny, allow, allow, allow, deny},
 
 	// Discovery: overlaps (overlaps.go).
 	// -- discovery overlaps --
+	{"GET /overlaps", "/overlaps", deny, allow, allow, allow, deny},
+	{"GET /overlaps/products/:id", "/overlaps/products/999999", deny, allow, allow, allow, deny},
+	{"GET /overlaps/suppliers/:id", "/overlaps/suppliers/999999", deny, allow, allow, allow, deny},
+	{"GET /overlaps/categories/:slug", "/overlaps/categories/revenues-benefits", deny, allow, allow, allow, deny},
+	{"GET /api/v1/overlaps", "/api/v1/overlaps?category=revenues-benefits", deny, allow, allow, allow, deny},
 
 	// Discovery: legacy radar and market concentration (legacy.go, concentration.go).
 	// -- discovery legacy and concentration --
+	{"GET /legacy", "/legacy", deny, allow, allow, allow, deny},
+	{"GET /concentration", "/concentration", deny, allow, allow, allow, deny},
+	{"GET /concentration/:slug", "/concentration/revenues-benefits", deny, allow, allow, allow, deny},
+	{"GET /api/v1/concentration", "/api/v1/concentration?category=revenues-benefits", deny, allow, allow, allow, deny},
 
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
