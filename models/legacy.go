@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -228,24 +229,36 @@ func (db *DB) LegacyContracts(ctx context.Context, viewer User, f LegacyFilter) 
 	}
 	defer rows.Close()
 	var out []LegacyContract
+	var sqlScores []int
 	for rows.Next() {
-		var lc LegacyContract
 		var sqlScore int
 		c, err := scanContract(scanPlus{rows, &sqlScore})
 		if err != nil {
 			return nil, fmt.Errorf("legacy radar: %w", err)
 		}
-		if c.EndOfSupportDate.IsZero() && c.ProductID != 0 {
-			c.EndOfSupportDate = db.productEOS(ctx, c.ProductID)
-		}
-		lc.Contract = c
-		lc.Score, lc.Reasons = LegacyScore(c, today)
-		if lc.Score != sqlScore {
-			return nil, fmt.Errorf("legacy radar: contract %d scores %d in SQL but %d in Go", c.ID, sqlScore, lc.Score)
-		}
-		out = append(out, lc)
+		out = append(out, LegacyContract{Contract: c})
+		sqlScores = append(sqlScores, sqlScore)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("legacy radar: %w", err)
+	}
+	// Close before asking anything else: a query inside the rows loop would
+	// hold two read connections at once, and enough concurrent requests
+	// doing so exhaust the pool and wait on each other for ever.
+	rows.Close()
+	for i := range out {
+		c := &out[i].Contract
+		if c.EndOfSupportDate.IsZero() && c.ProductID != 0 {
+			if c.EndOfSupportDate, err = db.productEOS(ctx, c.ProductID); err != nil {
+				return nil, fmt.Errorf("legacy radar: %w", err)
+			}
+		}
+		out[i].Score, out[i].Reasons = LegacyScore(*c, today)
+		if out[i].Score != sqlScores[i] {
+			return nil, fmt.Errorf("legacy radar: contract %d scores %d in SQL but %d in Go", c.ID, sqlScores[i], out[i].Score)
+		}
+	}
+	return out, nil
 }
 
 // scanPlus scans a contract row followed by extra columns.
@@ -256,10 +269,13 @@ type scanPlus struct {
 
 func (p scanPlus) Scan(dest ...any) error { return p.s.Scan(append(dest, p.extra)...) }
 
-func (db *DB) productEOS(ctx context.Context, productID int64) Date {
+func (db *DB) productEOS(ctx context.Context, productID int64) (Date, error) {
 	var d Date
-	_ = db.R.QueryRowContext(ctx, `SELECT end_of_support_date FROM products WHERE id = ?`, productID).Scan(&d)
-	return d
+	err := db.R.QueryRowContext(ctx, `SELECT end_of_support_date FROM products WHERE id = ?`, productID).Scan(&d)
+	if err == sql.ErrNoRows {
+		return Date{}, nil
+	}
+	return d, err
 }
 
 // AgeingPlatform is a product (platform) that two or more councils run
