@@ -27,6 +27,7 @@ type DB struct {
 	// PasswordCost is the bcrypt cost for new password hashes.
 	PasswordCost int
 	path         string
+	partnerCache partnerCache
 }
 
 // Open opens (creating if need be) the SQLite database at path. It does not

@@ -163,11 +163,18 @@ func (db *DB) PartnerMatches(ctx context.Context, viewer User, gss string, opts 
 	case limit > MaxPartnerLimit:
 		limit = MaxPartnerLimit
 	}
+	today := DateOf(db.now())
+	return db.partnerCache.get(ctx, db, fmt.Sprintf("%s|%d|%d|%d|%s", gss, n, opts.ContractID, limit, today), func() ([]PartnerMatch, error) {
+		return db.partnerMatches(ctx, gss, today, n, limit, opts)
+	})
+}
+
+// partnerMatches computes what PartnerMatches returns, without the cache.
+func (db *DB) partnerMatches(ctx context.Context, gss string, today Date, n, limit int, opts PartnerOptions) ([]PartnerMatch, error) {
 	var region int64
 	if err := db.R.QueryRowContext(ctx, `SELECT region_id FROM councils WHERE gss_code = ?`, gss).Scan(&region); err != nil {
 		return nil, notFound(err, "council "+gss)
 	}
-	today := DateOf(db.now())
 	mineWhere := ""
 	if opts.ContractID != 0 {
 		mineWhere = ` AND id = :contract`
