@@ -25,9 +25,11 @@ type DB struct {
 	R     *sql.DB
 	Clock Clock
 	// PasswordCost is the bcrypt cost for new password hashes.
-	PasswordCost int
-	path         string
-	partnerCache partnerCache
+	PasswordCost   int
+	path           string
+	partnerCache   versionedCache[[]PartnerMatch]
+	platformsCache versionedCache[[]AgeingPlatform]
+	legacyCache    versionedCache[[]LegacyContract]
 }
 
 // Open opens (creating if need be) the SQLite database at path. It does not
@@ -71,7 +73,11 @@ func Open(path string, clock Clock) (*DB, error) {
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	r.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{W: w, R: r, Clock: clock, PasswordCost: DefaultPasswordCost, path: path}, nil
+	db := &DB{W: w, R: r, Clock: clock, PasswordCost: DefaultPasswordCost, path: path}
+	db.partnerCache.clone = cloneSlice[PartnerMatch]
+	db.platformsCache.clone = cloneSlice[AgeingPlatform]
+	db.legacyCache.clone = cloneSlice[LegacyContract]
+	return db, nil
 }
 
 // Path is the database file's path.

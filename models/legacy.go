@@ -211,6 +211,13 @@ func (db *DB) LegacyContracts(ctx context.Context, viewer User, f LegacyFilter) 
 		return nil, fmt.Errorf("legacy radar: %w", ErrForbidden)
 	}
 	today := DateOf(db.now())
+	return db.legacyCache.get(ctx, db, fmt.Sprintf("%+v|%s", f, today), func() ([]LegacyContract, error) {
+		return db.legacyContracts(ctx, f, today)
+	})
+}
+
+// legacyContracts computes what LegacyContracts returns, without the cache.
+func (db *DB) legacyContracts(ctx context.Context, f LegacyFilter, today Date) ([]LegacyContract, error) {
 	args := legacyArgs(today, f, LegacyThreshold, f.limit())
 	// Score the candidates by id only, then read the few rows kept in full.
 	q := `SELECT ` + contractColumns + `, x.score FROM (
@@ -329,6 +336,13 @@ func (db *DB) AgeingPlatforms(ctx context.Context, viewer User, f LegacyFilter) 
 		return nil, fmt.Errorf("ageing platforms: %w", ErrForbidden)
 	}
 	today := DateOf(db.now())
+	return db.platformsCache.get(ctx, db, fmt.Sprintf("%+v|%s", f, today), func() ([]AgeingPlatform, error) {
+		return db.ageingPlatforms(ctx, f, today)
+	})
+}
+
+// ageingPlatforms computes what AgeingPlatforms returns, without the cache.
+func (db *DB) ageingPlatforms(ctx context.Context, f LegacyFilter, today Date) ([]AgeingPlatform, error) {
 	council := f.CouncilGSS
 	f.CouncilGSS = ""
 	having := ``

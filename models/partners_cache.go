@@ -6,23 +6,25 @@ import (
 	"sync"
 )
 
-// partnerCache keeps partner matches until any register changes. Matching
-// a large council costs tens of milliseconds of CPU, and the home page,
-// "Our partners" and the API all ask for it; registers change rarely by
-// comparison. The version is read in two index look-ups: the newest
-// contract and the newest recorded change (every create, update, delete,
-// import and merge records one), so any write makes every entry stale.
-type partnerCache struct {
+// versionedCache keeps computed discovery results until any register
+// changes. Partner matching and the ageing-platforms list cost tens of
+// milliseconds of CPU at national scale and are asked for on every home,
+// partners and legacy page; registers change rarely by comparison. The
+// version is read in two index look-ups: the newest contract and the newest
+// recorded change (every create, update, delete, import and merge records
+// one), so any write makes every entry stale.
+type versionedCache[T any] struct {
 	mu      sync.Mutex
-	entries map[string]partnerCacheEntry
+	entries map[string]versionedEntry[T]
+	clone   func(T) T // callers get a copy they may change
 }
 
-type partnerCacheEntry struct {
+type versionedEntry[T any] struct {
 	version [2]int64
-	matches []PartnerMatch
+	value   T
 }
 
-const partnerCacheSize = 2000
+const versionedCacheSize = 2000
 
 func (db *DB) registerVersion(ctx context.Context) ([2]int64, error) {
 	var v [2]int64
@@ -34,29 +36,31 @@ func (db *DB) registerVersion(ctx context.Context) ([2]int64, error) {
 	return v, nil
 }
 
-// get returns the cached matches for key if the registers have not changed
-// since they were computed, else computes and keeps them. Callers get a
-// copy of the slice, so they may reorder or trim it.
-func (c *partnerCache) get(ctx context.Context, db *DB, key string, compute func() ([]PartnerMatch, error)) ([]PartnerMatch, error) {
+// get returns the cached value for key if the registers have not changed
+// since it was computed, else computes and keeps it.
+func (c *versionedCache[T]) get(ctx context.Context, db *DB, key string, compute func() (T, error)) (T, error) {
+	var zero T
 	v, err := db.registerVersion(ctx)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
 	if ok && e.version == v {
-		return append([]PartnerMatch(nil), e.matches...), nil
+		return c.clone(e.value), nil
 	}
-	ms, err := compute()
+	value, err := compute()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= partnerCacheSize {
-		c.entries = map[string]partnerCacheEntry{} // simple and bounded: start again when full
+	if c.entries == nil || len(c.entries) >= versionedCacheSize {
+		c.entries = map[string]versionedEntry[T]{} // simple and bounded: start again when full
 	}
-	c.entries[key] = partnerCacheEntry{version: v, matches: ms}
+	c.entries[key] = versionedEntry[T]{version: v, value: value}
 	c.mu.Unlock()
-	return append([]PartnerMatch(nil), ms...), nil
+	return c.clone(value), nil
 }
+
+func cloneSlice[E any](s []E) []E { return append([]E(nil), s...) }
