@@ -57,11 +57,7 @@ func (h *Handlers) dashboard(c *gin.Context, u models.User, gss string) (*counci
 		return nil, err
 	}
 	for _, k := range page.Contracts {
-		end := k.EndDate
-		if k.ExtensionIntended && !k.MaxExtensionDate.IsZero() {
-			end = k.MaxExtensionDate
-		}
-		if end.Before(today) { // ended: no longer a decision to make
+		if k.Expired(today) { // ended: no longer a decision to make
 			continue
 		}
 		if len(d.WindowsSoon) == homeWindowRows {

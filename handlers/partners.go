@@ -104,7 +104,6 @@ type contractPartnersPage struct {
 // showContractPartners is "Who could we buy this with?":
 // GET /contracts/:id/partners[?window_months=].
 func (h *Handlers) showContractPartners(c *gin.Context) {
-	ctx := c.Request.Context()
 	k, err := h.loadContract(c)
 	if err != nil {
 		h.fail(c, err)
@@ -113,22 +112,13 @@ func (h *Handlers) showContractPartners(c *gin.Context) {
 	u := currentUser(c)
 	verr := &models.ValidationError{}
 	n := windowMonths(c, verr)
-	ms, err := h.DB.PartnerMatches(ctx, *u, k.CouncilGSS, models.PartnerOptions{WindowMonths: n, ContractID: k.ID})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	_, sent, err := h.DB.ExpressionsOfInterest(ctx, *u, k.CouncilGSS)
+	ms, sent, err := h.partnersAndInterest(c, k.CouncilGSS, models.PartnerOptions{WindowMonths: n, ContractID: k.ID})
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	total := models.CombinedValues(ms)[k.ID]
 	today := models.DateOf(h.DB.Clock.Now())
-	end := k.EndDate
-	if k.ExtensionIntended && !k.MaxExtensionDate.IsZero() {
-		end = k.MaxExtensionDate
-	}
 	p := h.contractPageBase(c, k.CouncilGSS)
 	if verr.Err() != nil {
 		p.Errors = verr
@@ -138,7 +128,7 @@ func (h *Handlers) showContractPartners(c *gin.Context) {
 		Page: p, Contract: k, Matches: partnerViews(ms, interestedPairs(sent), p, false, canExpress),
 		Total: total, TotalText: combinedText(total.Pence, total.Incomplete),
 		Filter:      partnerFilter{Action: fmt.Sprintf("/contracts/%d/partners", k.ID), Choices: partnerWindowChoices, Current: n},
-		RollingNote: models.RollingContractsNote, Expired: !end.IsZero() && end.Before(today),
+		RollingNote: models.RollingContractsNote, Expired: k.Expired(today),
 	}
 	h.render(c, http.StatusOK, "contract_partners", data)
 }
@@ -218,12 +208,7 @@ func (h *Handlers) listCouncilPartners(c *gin.Context) {
 	u := currentUser(c)
 	verr := &models.ValidationError{}
 	n := windowMonths(c, verr)
-	ms, err := h.DB.PartnerMatches(ctx, *u, council.GSSCode, models.PartnerOptions{WindowMonths: n, Limit: models.DefaultPartnerLimit})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	_, sent, err := h.DB.ExpressionsOfInterest(ctx, *u, council.GSSCode)
+	ms, sent, err := h.partnersAndInterest(c, council.GSSCode, models.PartnerOptions{WindowMonths: n, Limit: models.DefaultPartnerLimit})
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -307,4 +292,17 @@ func (h *Handlers) apiListPartners(c *gin.Context) {
 			DecisionWindows: apiDecisionWindows{m.ContractWindow, m.PartnerWindow}}
 	}
 	h.json(c, http.StatusOK, gin.H{"window_months": opts.WindowMonths, "matches": out})
+}
+
+// partnersAndInterest reads a council's partner matches and the interest
+// it has already expressed, which both partner pages show together.
+func (h *Handlers) partnersAndInterest(c *gin.Context, gss string, opts models.PartnerOptions) ([]models.PartnerMatch, []models.ExpressionOfInterest, error) {
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	ms, err := h.DB.PartnerMatches(ctx, *u, gss, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, sent, err := h.DB.ExpressionsOfInterest(ctx, *u, gss)
+	return ms, sent, err
 }

@@ -106,6 +106,22 @@ type Contract struct {
 	UpdatedAt      time.Time
 }
 
+// EffectiveEnd is when the contract really ends: the maximum extension
+// date when the council says it will extend, else the end date (zero for a
+// rolling contract).
+func (c Contract) EffectiveEnd() Date {
+	if c.ExtensionIntended && !c.MaxExtensionDate.IsZero() {
+		return c.MaxExtensionDate
+	}
+	return c.EndDate
+}
+
+// Expired reports whether the contract ended before today.
+func (c Contract) Expired(today Date) bool {
+	end := c.EffectiveEnd()
+	return !end.IsZero() && end.Before(today)
+}
+
 // WindowStatus says how urgent the decision window is on day today:
 // "passed" (red), "soon" (within 120 days: amber) or "".
 func (c Contract) WindowStatus(today Date) string {

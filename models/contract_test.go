@@ -118,3 +118,35 @@ func TestContractValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestContractExpired(t *testing.T) {
+	d := func(s string) models.Date {
+		v, err := models.ParseISODate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	today := d("2026-11-21")
+	tests := []struct {
+		name        string
+		end, maxExt string
+		extend      bool
+		want        bool
+	}{
+		{"ended yesterday", "2026-11-20", "", false, true},
+		{"ends today", "2026-11-21", "", false, false},
+		{"rolling", "", "", false, false},
+		{"ended but extension intended", "2026-10-31", "2027-10-31", true, false},
+		{"ended, extension possible but not intended", "2026-10-31", "2027-10-31", false, true},
+		{"extension intended and also over", "2025-10-31", "2026-10-31", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := models.Contract{EndDate: d(tt.end), MaxExtensionDate: d(tt.maxExt), ExtensionIntended: tt.extend}
+			if got := c.Expired(today); got != tt.want {
+				t.Errorf("Expired = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
