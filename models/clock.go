@@ -48,3 +48,17 @@ func London() *time.Location {
 	}
 	return loc
 }
+
+// OffsetClock runs at the real pace from a chosen starting instant: the
+// server started with --now 2027-03-01T09:00:00Z reads 09:00 at start-up
+// and 09:05 five minutes later, so deadlines can be demonstrated and
+// tested against the real binary.
+type OffsetClock struct{ Offset time.Duration }
+
+// NewOffsetClock is a clock that reads start now.
+func NewOffsetClock(start time.Time) OffsetClock {
+	return OffsetClock{Offset: time.Until(start)}
+}
+
+// Now returns the real time moved by the offset.
+func (c OffsetClock) Now() time.Time { return time.Now().Add(c.Offset) }
