@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"jointly/handlers"
 	"jointly/models"
@@ -35,6 +36,11 @@ type Config struct {
 	// default, ocds-jointly, is a placeholder: a publisher registers its
 	// own prefix with the Open Contracting Partnership.
 	OCIDPrefix string
+
+	// Now, when set, runs the server as if it were that instant (the
+	// clock then moves on at the real pace): --now 2027-03-01T09:00:00Z.
+	Now string
+	now time.Time
 }
 
 // newFlagSet makes a subcommand's flag set whose errors go to stderr and
@@ -96,6 +102,7 @@ func serveFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 	fs.StringVar(&cfg.OIDCClientSecret, "oidc-client-secret", getenv("JOINTLY_OIDC_CLIENT_SECRET"), "OpenID Connect client secret (JOINTLY_OIDC_CLIENT_SECRET)")
 	fs.StringVar(&cfg.OIDCLabel, "oidc-label", envOr(getenv, "JOINTLY_OIDC_LABEL", "your organisation's account"), "name on the OpenID Connect sign-in button (JOINTLY_OIDC_LABEL)")
 	ocidPrefixFlag(fs, cfg, getenv)
+	fs.StringVar(&cfg.Now, "now", getenv("JOINTLY_NOW"), "run as if it were this RFC 3339 time, for demonstrating and testing deadlines; every page says so (JOINTLY_NOW)")
 }
 
 // validateServe fills derived defaults and reports every problem at once.
@@ -116,6 +123,13 @@ func (cfg *Config) validateServe() error {
 	}
 	if cfg.SessionKey != "" && len(cfg.SessionKey) < 32 {
 		errs = append(errs, errors.New("--session-key must be at least 32 characters"))
+	}
+	if cfg.Now != "" {
+		t, err := time.Parse(time.RFC3339, cfg.Now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--now %q is not an RFC 3339 time like 2027-03-01T09:00:00Z", cfg.Now))
+		}
+		cfg.now = t
 	}
 	if cfg.OutboxDir == "" {
 		cfg.OutboxDir = filepath.Join(filepath.Dir(cfg.DB), "outbox")

@@ -38,6 +38,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
+	if !cfg.now.IsZero() {
+		db.Clock = models.NewOffsetClock(cfg.now)
+		log.Warn("running on a simulated clock", "now", cfg.now.Format(time.RFC3339))
+	}
 	key := []byte(cfg.SessionKey)
 	if len(key) == 0 {
 		if key, err = db.SigningKey(ctx); err != nil {
@@ -48,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := handlers.New(db, &models.Outbox{Dir: cfg.OutboxDir, From: cfg.MailFrom, Clock: db.Clock}, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SigningKey: key, TrustedProxies: cfg.trustedProxies(), SSO: cfg.ssoProviders(), Version: version,
-		OCIDPrefix: cfg.OCIDPrefix,
+		OCIDPrefix: cfg.OCIDPrefix, SimulatedClock: !cfg.now.IsZero(),
 	}, reg)
 	if err != nil {
 		return err

@@ -20,6 +20,9 @@ import (
 
 // Config is what the handlers need to know about their deployment.
 type Config struct {
+	// SimulatedClock says the server runs on a clock set by --now, so
+	// every page carries a banner saying what time it thinks it is.
+	SimulatedClock bool
 	// BaseURL is the public URL, used in emailed links and SSO callbacks.
 	BaseURL string
 	// SigningKey signs form (CSRF) tokens.

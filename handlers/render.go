@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,6 +20,9 @@ type Page struct {
 	CSRF   string
 	Flash  string
 	Errors *models.ValidationError
+	// SimulatedNow is the server's time when it runs on a simulated
+	// clock (serve --now), shown in a banner on every page; zero otherwise.
+	SimulatedNow time.Time
 }
 
 // NavItem is one link in the service navigation.
@@ -30,7 +34,11 @@ type NavItem struct {
 // page builds the layout data for the current request.
 func (h *Handlers) page(c *gin.Context) Page {
 	u := currentUser(c)
-	return Page{User: u, Nav: navigation(u, c.Request.URL.Path), CSRF: c.GetString(csrfKey), Flash: h.takeFlash(c)}
+	p := Page{User: u, Nav: navigation(u, c.Request.URL.Path), CSRF: c.GetString(csrfKey), Flash: h.takeFlash(c)}
+	if h.Config.SimulatedClock {
+		p.SimulatedNow = h.DB.Clock.Now()
+	}
+	return p
 }
 
 // navigation is the service navigation for a role. Later features add
@@ -58,6 +66,9 @@ func navigation(u *models.User, path string) []NavItem {
 		}
 		if models.Allowed(u.Role, models.ActionReadRegister) {
 			add("Discovery", "/overlaps", "/legacy", "/concentration")
+		}
+		if models.Allowed(u.Role, models.ActionReadBids) {
+			add("Joint bids", "/bids")
 		}
 		switch u.Role {
 		case models.RoleAdmin:
@@ -202,6 +213,24 @@ var flashes = map[string]string{
 	"contracts-imported": "Contracts imported.",
 	// Partner matching (partners.go).
 	"interest-expressed": "Interest expressed. The partner council's officers have been emailed and will see it on their home page.",
+	// Joint bids (bids.go, bid_sections.go, bid_signoff.go).
+	"bid-created":         "Joint bid started. The partner councils' officers have been emailed an invitation.",
+	"bid-saved":           "Bid details saved.",
+	"bid-invited":         "Invitation sent. The council's officers have been emailed.",
+	"invitation-accepted": "Invitation accepted. You are nominated to sign off for your council.",
+	"invitation-declined": "Invitation declined.",
+	"bid-cancelled":       "Bid cancelled.",
+	"section-saved":       "Section saved.",
+	"section-unchanged":   "Nothing had changed, so no new version was saved.",
+	"section-added":       "Section added.",
+	"section-moved":       "Section moved.",
+	"comment-added":       "Comment added.",
+	"comment-resolved":    "Comment resolved.",
+	"criteria-saved":      "Evaluation criteria saved.",
+	"participant-saved":   "Your council's details saved.",
+	"signoff-requested":   "Sign-off requested. Each council's nominated officer has been emailed.",
+	"signed-off":          "Signed off for your council.",
+	"bid-published":       "Bid published to suppliers.",
 }
 
 func (h *Handlers) flash(c *gin.Context, key string) { h.setCookie(c, "jointly_flash", key, 60) }

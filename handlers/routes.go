@@ -98,6 +98,56 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/concentration/:slug", models.ActionReadRegister, h.showConcentration)
 	h.handle(r, "GET", "/api/v1/concentration", models.ActionReadRegister, h.apiShowConcentration)
 
+	// Joint bids: starting, reading, inviting and cancelling (bids.go).
+	// -- bid pages --
+	h.handle(r, "GET", "/bids", models.ActionReadBids, h.listBids)
+	h.handle(r, "GET", "/bids/new", models.ActionEditBids, h.newBid)
+	h.handle(r, "POST", "/bids", models.ActionEditBids, h.createBid)
+	h.handle(r, "GET", "/bids/:id", models.ActionReadBids, h.showBid)
+	h.handle(r, "GET", "/bids/:id/activity", models.ActionReadBids, h.showBidActivity)
+	h.handle(r, "GET", "/bids/:id/edit", models.ActionEditBids, h.editBid)
+	h.handle(r, "POST", "/bids/:id", models.ActionEditBids, h.updateBid)
+	h.handle(r, "POST", "/bids/:id/invitations", models.ActionEditBids, h.inviteCouncil)
+	h.handle(r, "POST", "/bids/:id/invitations/:gss/accept", models.ActionEditBids, h.acceptBidInvitation)
+	h.handle(r, "POST", "/bids/:id/invitations/:gss/decline", models.ActionEditBids, h.declineBidInvitation)
+	h.handle(r, "GET", "/bids/:id/cancel", models.ActionEditBids, h.confirmCancelBid)
+	h.handle(r, "POST", "/bids/:id/cancel", models.ActionEditBids, h.cancelBid)
+
+	// Joint bids: co-authoring sections, versions and comments (bid_sections.go).
+	// -- bid sections --
+	h.handle(r, "POST", "/bids/:id/sections", models.ActionEditBids, h.addSection)
+	h.handle(r, "GET", "/bids/:id/sections/:section_id", models.ActionReadBids, h.showSection)
+	h.handle(r, "GET", "/bids/:id/sections/:section_id/edit", models.ActionEditBids, h.editSection)
+	h.handle(r, "POST", "/bids/:id/sections/:section_id", models.ActionEditBids, h.saveSection)
+	h.handle(r, "POST", "/bids/:id/sections/:section_id/move", models.ActionEditBids, h.moveSection)
+	h.handle(r, "GET", "/bids/:id/sections/:section_id/versions", models.ActionReadBids, h.listSectionVersions)
+	h.handle(r, "POST", "/bids/:id/sections/:section_id/comments", models.ActionEditBids, h.createComment)
+	h.handle(r, "POST", "/bids/:id/comments/:comment_id/resolve", models.ActionEditBids, h.resolveComment)
+
+	// Joint bids: criteria, each council's needs, sign-off and publishing (bid_signoff.go).
+	// -- bid sign-off --
+	h.handle(r, "GET", "/bids/:id/criteria", models.ActionEditBids, h.editCriteria)
+	h.handle(r, "POST", "/bids/:id/criteria", models.ActionEditBids, h.updateCriteria)
+	h.handle(r, "GET", "/bids/:id/participants/:gss", models.ActionEditBids, h.editParticipant)
+	h.handle(r, "POST", "/bids/:id/participants/:gss", models.ActionEditBids, h.updateParticipant)
+	h.handle(r, "POST", "/bids/:id/signoff/request", models.ActionEditBids, h.requestSignOff)
+	h.handle(r, "POST", "/bids/:id/signoff", models.ActionEditBids, h.signOffBid)
+	h.handle(r, "GET", "/bids/:id/publish", models.ActionEditBids, h.newPublication)
+	h.handle(r, "POST", "/bids/:id/publish", models.ActionEditBids, h.publishBid)
+
+	// Joint bids: JSON API (api_bids.go).
+	// -- bid api --
+	h.handle(r, "GET", "/api/v1/bids", models.ActionReadBids, h.apiListBids)
+	h.handle(r, "POST", "/api/v1/bids", models.ActionEditBids, h.apiCreateBid)
+	h.handle(r, "GET", "/api/v1/bids/:id", models.ActionReadBids, h.apiShowBid)
+	h.handle(r, "GET", "/api/v1/bids/:id/sections/:section_id", models.ActionReadBids, h.apiShowSection)
+	h.handle(r, "PUT", "/api/v1/bids/:id/sections/:section_id", models.ActionEditBids, h.apiSaveSection)
+	h.handle(r, "PUT", "/api/v1/bids/:id/criteria", models.ActionEditBids, h.apiSetCriteria)
+	h.handle(r, "POST", "/api/v1/bids/:id/invitations/:gss/accept", models.ActionEditBids, h.apiAcceptInvitation)
+	h.handle(r, "POST", "/api/v1/bids/:id/invitations/:gss/decline", models.ActionEditBids, h.apiDeclineInvitation)
+	h.handle(r, "POST", "/api/v1/bids/:id/signoff", models.ActionEditBids, h.apiSignOff)
+	h.handle(r, "POST", "/api/v1/bids/:id/publish", models.ActionEditBids, h.apiPublishBid)
+
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)

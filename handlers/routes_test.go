@@ -119,6 +119,56 @@ var routeWalk = []struct {
 	{"GET /concentration/:slug", "/concentration/revenues-benefits", deny, allow, allow, allow, deny},
 	{"GET /api/v1/concentration", "/api/v1/concentration?category=revenues-benefits", deny, allow, allow, allow, deny},
 
+	// Joint bids: pages (bids.go).
+	// -- bid pages --
+	{"GET /bids", "/bids", deny, allow, allow, allow, deny},
+	{"GET /bids/new", "/bids/new", deny, deny, allow, deny, deny},
+	{"POST /bids", "/bids", deny, deny, allow, deny, deny},
+	{"GET /bids/:id", "/bids/999999", deny, allow, allow, allow, deny},
+	{"GET /bids/:id/activity", "/bids/999999/activity", deny, allow, allow, allow, deny},
+	{"GET /bids/:id/edit", "/bids/999999/edit", deny, deny, allow, deny, deny},
+	{"POST /bids/:id", "/bids/999999", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/invitations", "/bids/999999/invitations", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/invitations/:gss/accept", "/bids/999999/invitations/E08000035/accept", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/invitations/:gss/decline", "/bids/999999/invitations/E08000035/decline", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/cancel", "/bids/999999/cancel", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/cancel", "/bids/999999/cancel", deny, deny, allow, deny, deny},
+
+	// Joint bids: sections (bid_sections.go).
+	// -- bid sections --
+	{"POST /bids/:id/sections", "/bids/999999/sections", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/sections/:section_id", "/bids/999999/sections/1", deny, allow, allow, allow, deny},
+	{"GET /bids/:id/sections/:section_id/edit", "/bids/999999/sections/1/edit", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/sections/:section_id", "/bids/999999/sections/1", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/sections/:section_id/move", "/bids/999999/sections/1/move", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/sections/:section_id/versions", "/bids/999999/sections/1/versions", deny, allow, allow, allow, deny},
+	{"POST /bids/:id/sections/:section_id/comments", "/bids/999999/sections/1/comments", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/comments/:comment_id/resolve", "/bids/999999/comments/1/resolve", deny, deny, allow, deny, deny},
+
+	// Joint bids: criteria, participants, sign-off and publishing (bid_signoff.go).
+	// -- bid sign-off --
+	{"GET /bids/:id/criteria", "/bids/999999/criteria", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/criteria", "/bids/999999/criteria", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/participants/:gss", "/bids/999999/participants/E08000035", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/participants/:gss", "/bids/999999/participants/E08000035", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/signoff/request", "/bids/999999/signoff/request", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/signoff", "/bids/999999/signoff", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/publish", "/bids/999999/publish", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/publish", "/bids/999999/publish", deny, deny, allow, deny, deny},
+
+	// Joint bids: JSON API (api_bids.go).
+	// -- bid api --
+	{"GET /api/v1/bids", "/api/v1/bids", deny, allow, allow, allow, deny},
+	{"POST /api/v1/bids", "/api/v1/bids", deny, deny, allow, deny, deny},
+	{"GET /api/v1/bids/:id", "/api/v1/bids/999999", deny, allow, allow, allow, deny},
+	{"GET /api/v1/bids/:id/sections/:section_id", "/api/v1/bids/999999/sections/1", deny, allow, allow, allow, deny},
+	{"PUT /api/v1/bids/:id/sections/:section_id", "/api/v1/bids/999999/sections/1", deny, deny, allow, deny, deny},
+	{"PUT /api/v1/bids/:id/criteria", "/api/v1/bids/999999/criteria", deny, deny, allow, deny, deny},
+	{"POST /api/v1/bids/:id/invitations/:gss/accept", "/api/v1/bids/999999/invitations/E08000035/accept", deny, deny, allow, deny, deny},
+	{"POST /api/v1/bids/:id/invitations/:gss/decline", "/api/v1/bids/999999/invitations/E08000035/decline", deny, deny, allow, deny, deny},
+	{"POST /api/v1/bids/:id/signoff", "/api/v1/bids/999999/signoff", deny, deny, allow, deny, deny},
+	{"POST /api/v1/bids/:id/publish", "/api/v1/bids/999999/publish", deny, deny, allow, deny, deny},
+
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},

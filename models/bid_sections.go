@@ -330,16 +330,16 @@ func (db *DB) requireInternal(ctx context.Context, viewer User, bidID int64) err
 
 // Comment is a remark on a section by someone on the councils' side.
 type Comment struct {
-	ID           int64
-	SectionID    int64
-	AuthorID     int64
-	AuthorName   string
-	AuthorGSS    string
+	ID            int64
+	SectionID     int64
+	AuthorID      int64
+	AuthorName    string
+	AuthorGSS     string
 	AuthorCouncil string
-	Body         string
-	CreatedAt    time.Time
-	ResolvedBy   string
-	ResolvedAt   time.Time
+	Body          string
+	CreatedAt     time.Time
+	ResolvedBy    string
+	ResolvedAt    time.Time
 }
 
 // Resolved reports whether the comment has been dealt with.

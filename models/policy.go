@@ -27,6 +27,13 @@ const (
 	ActionEditRegister Action = "edit-register"
 	// ActionManageSuppliers: merging suppliers.
 	ActionManageSuppliers Action = "manage-suppliers"
+	// ActionReadBids: the councils' joint bids workspace. Which bids a
+	// person sees is the bid model's rule (bidAccess): drafts only within
+	// the participating councils.
+	ActionReadBids Action = "read-bids"
+	// ActionEditBids: starting and co-authoring joint bids (officers of
+	// participating councils, as bidAccess decides).
+	ActionEditBids Action = "edit-bids"
 )
 
 var everyone = []Role{RoleAnonymous, RoleAdmin, RoleOfficer, RoleCouncillor, RoleSupplier}
@@ -43,6 +50,9 @@ var policy = map[Action][]Role{
 	ActionReadRegister:    {RoleAdmin, RoleOfficer, RoleCouncillor},
 	ActionEditRegister:    {RoleAdmin, RoleOfficer},
 	ActionManageSuppliers: {RoleAdmin},
+	// Suppliers see published bids as opportunities, not the workspace.
+	ActionReadBids: {RoleAdmin, RoleOfficer, RoleCouncillor},
+	ActionEditBids: {RoleOfficer},
 }
 
 // Allowed reports whether a person with role may take action. An action
