@@ -18,7 +18,7 @@ var (
 	// Every signed-in user has these, and not "Sign in".
 	signedInNav = []string{"Home", "Councils", "Your account"}
 	// An anonymous visitor has "Councils" and "Sign in", and none of these.
-	anonymousNotNav = []string{"Home", "Your account", "Users", "Invite a colleague", "Register", "Suppliers", "Partners", "Discovery"}
+	anonymousNotNav = []string{"Home", "Your account", "Users", "Invite a colleague", "Register", "Suppliers", "Partners", "Discovery", "Joint bids"}
 )
 
 // TestRoleJourneys signs in as each demo role, checks the service
@@ -29,10 +29,10 @@ func TestRoleJourneys(t *testing.T) {
 		role, email, name string
 		nav, notNav       []string
 	}{
-		{"admin", "admin@jointly.example", "Amira Patel", []string{"Users", "Suppliers", "Discovery"}, []string{"Invite a colleague", "Register", "Partners"}},
-		{"officer", "cio@leeds.gov.uk", "Sam Okafor", []string{"Invite a colleague", "Register", "Partners", "Discovery"}, []string{"Users", "Suppliers"}},
-		{"councillor", "cllr.hughes@leeds.gov.uk", "Cllr Jane Hughes", []string{"Register", "Partners", "Discovery"}, []string{"Users", "Invite a colleague", "Suppliers"}},
-		{"supplier", "bids@penninedigital.example", "Tom Whitaker", []string{"Invite a colleague"}, []string{"Users", "Register", "Suppliers", "Partners", "Discovery"}},
+		{"admin", "admin@jointly.example", "Amira Patel", []string{"Users", "Suppliers", "Discovery", "Joint bids"}, []string{"Invite a colleague", "Register", "Partners"}},
+		{"officer", "cio@leeds.gov.uk", "Sam Okafor", []string{"Invite a colleague", "Register", "Partners", "Discovery", "Joint bids"}, []string{"Users", "Suppliers"}},
+		{"councillor", "cllr.hughes@leeds.gov.uk", "Cllr Jane Hughes", []string{"Register", "Partners", "Discovery", "Joint bids"}, []string{"Users", "Invite a colleague", "Suppliers"}},
+		{"supplier", "bids@penninedigital.example", "Tom Whitaker", []string{"Invite a colleague"}, []string{"Users", "Register", "Suppliers", "Partners", "Discovery", "Joint bids"}},
 	}
 	for _, r := range roles {
 		t.Run(r.role, func(t *testing.T) {
