@@ -183,7 +183,10 @@ type BidAccess struct {
 	// Read: the viewer may know the bid exists and read its content.
 	Read bool
 	// Internal: the viewer is on the councils' side of the bid, so sees
-	// comments, versions, budgets, the activity feed and the history.
+	// comments, versions, budgets, the activity feed, and who made each
+	// status change and why. Everyone else sees each status change's
+	// status and time, and the reason only for a cancellation, which
+	// suppliers are owed.
 	Internal bool
 	// Edit: the viewer may change the content now (an officer of an
 	// accepted participant, while the bid is a draft or signing off).
@@ -226,8 +229,11 @@ func bidAccess(viewer User, status BidStatus, published bool, participants []Bid
 				a.Lead = mine.Role == ParticipantLead
 				a.Nominee = mine.NomineeID == viewer.ID
 			}
-		case mine.State == InvitationInvited && viewer.Role == RoleOfficer:
-			a.Read, a.Internal, a.Invited = true, true, status.Editable()
+		case mine.State == InvitationInvited && viewer.Role == RoleOfficer && status.Editable():
+			// Only while the invitation can still be answered, as in
+			// bidVisibleSQL: a bid cancelled before the council answered
+			// is not theirs to see.
+			a.Read, a.Internal, a.Invited = true, true, true
 		}
 	}
 	if published {
@@ -391,6 +397,14 @@ func (db *DB) BidByID(ctx context.Context, viewer User, id int64) (Bid, error) {
 	}
 	if b.History, err = db.bidHistory(ctx, b.ID); err != nil {
 		return Bid{}, err
+	}
+	if !access.Internal {
+		for i, h := range b.History {
+			b.History[i] = BidStatusChange{Status: h.Status, At: h.At}
+			if h.Status == BidCancelled {
+				b.History[i].Note = h.Note
+			}
+		}
 	}
 	return b, nil
 }

@@ -224,3 +224,39 @@ func TestValidateCriteria(t *testing.T) {
 		})
 	}
 }
+
+func TestBidHistoryOutsideTheCouncils(t *testing.T) {
+	ctx := context.Background()
+	w := newBidWorld(t)
+	id := w.readyBid(t)
+	for _, u := range []models.User{w.leeds, w.bradford} {
+		if _, err := w.db.SignOffBid(ctx, u, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.db.PublishBid(ctx, w.leeds, id, models.PublishInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.CancelBid(ctx, w.leeds, id, "Budget withdrawn by both councils"); err != nil {
+		t.Fatal(err)
+	}
+	inside, _ := w.db.BidByID(ctx, w.bradford, id)
+	outside, err := w.db.BidByID(ctx, w.supplier, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outside.History) != len(inside.History) || len(inside.History) != 4 {
+		t.Fatalf("history: %d entries outside, %d inside, want 4 each", len(outside.History), len(inside.History))
+	}
+	for i, h := range outside.History {
+		if h.ActorName != "" || h.ActorID != 0 {
+			t.Errorf("entry %d names %q outside the councils", i, h.ActorName)
+		}
+		if wantNote := h.Status == models.BidCancelled; (h.Note != "") != wantNote {
+			t.Errorf("entry %d (%s): note %q", i, h.Status, h.Note)
+		}
+		if inside.History[i].ActorName == "" {
+			t.Errorf("entry %d has no actor inside the councils", i)
+		}
+	}
+}
