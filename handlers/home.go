@@ -19,6 +19,41 @@ type homePage struct {
 	Council *models.Council
 	// For people of a council (officers read and act; councillors read).
 	Dashboard *councilDashboard
+	Bids      *homeBids
+}
+
+// homeBids is the home page's "Joint bids" block: invitations waiting for
+// the council's answer and the council's bids in progress.
+type homeBids struct {
+	Invited    []models.BidSummary
+	InProgress []models.BidSummary
+	More       bool // more in progress than shown
+	CanStart   bool
+}
+
+// homeBidRows is how many bids in progress the home page lists.
+const homeBidRows = 10
+
+// homeBids gathers the "Joint bids" block for someone of a council.
+func (h *Handlers) homeBids(c *gin.Context, u models.User) (*homeBids, error) {
+	bids, _, err := h.DB.Bids(c.Request.Context(), u, models.BidFilter{Mine: true, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := &homeBids{CanStart: models.Allowed(u.Role, models.ActionEditBids)}
+	for _, b := range bids {
+		switch {
+		case b.MyState == models.InvitationInvited:
+			out.Invited = append(out.Invited, b)
+		case b.Status == models.BidCancelled || b.Status == models.BidAwarded:
+			// finished: no longer in progress
+		case len(out.InProgress) == homeBidRows:
+			out.More = true
+		default:
+			out.InProgress = append(out.InProgress, b)
+		}
+	}
+	return out, nil
 }
 
 // councilDashboard is what a council's home page shows: decisions coming
@@ -37,6 +72,7 @@ type councilDashboard struct {
 	PartnersPath string
 	RegisterPath string
 	CanEdit      bool
+	CanStartBid  bool // an officer of the council: may start a joint bid from an expression of interest
 }
 
 // homeWindowDays is how far ahead the home page looks for decision windows.
@@ -50,7 +86,8 @@ func (h *Handlers) dashboard(c *gin.Context, u models.User, gss string) (*counci
 	ctx := c.Request.Context()
 	today := models.DateOf(h.DB.Clock.Now())
 	d := &councilDashboard{WindowDays: homeWindowDays, Today: today, PartnersPath: "/councils/" + gss + "/partners",
-		RegisterPath: registerPath(gss), CanEdit: models.CanEditRegister(u, gss)}
+		RegisterPath: registerPath(gss), CanEdit: models.CanEditRegister(u, gss),
+		CanStartBid: u.Role == models.RoleOfficer && u.CouncilGSS == gss}
 	page, err := h.DB.Contracts(ctx, u, models.ContractFilter{CouncilGSS: gss, WindowWithinDays: homeWindowDays, Today: today,
 		Sort: models.SortWindow, Limit: 200})
 	if err != nil {
@@ -111,6 +148,12 @@ func (h *Handlers) showHome(c *gin.Context) {
 		data.Council = &council
 		if models.CanReadRegisters(*u) {
 			if data.Dashboard, err = h.dashboard(c, *u, council.GSSCode); err != nil {
+				h.fail(c, err)
+				return
+			}
+		}
+		if u.Role.BelongsToCouncil() && models.Allowed(u.Role, models.ActionReadBids) {
+			if data.Bids, err = h.homeBids(c, *u); err != nil {
 				h.fail(c, err)
 				return
 			}
