@@ -21,7 +21,9 @@ type AuditEvent struct {
 }
 
 // audit appends an event inside tx, so it is written with the change it
-// describes or not at all.
+// describes or not at all. Each event carries the hash of the one before
+// (audit_chain.go); the single writer connection makes "the one before"
+// unambiguous.
 func (db *DB) audit(ctx context.Context, tx *sql.Tx, actorID int64, action, entity, entityID string, detail map[string]any) error {
 	if detail == nil {
 		detail = map[string]any{}
@@ -30,13 +32,21 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, actorID int64, action, enti
 	if err != nil {
 		return fmt.Errorf("audit detail: %w", err)
 	}
+	var prevID int64
+	var prevHash string
+	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&prevID, &prevHash)
+	if err != nil && !isNoRows(err) {
+		return fmt.Errorf("audit chain: %w", err)
+	}
+	e := chainEntry{ID: prevID + 1, At: dbTime(db.now()), ActorID: actorID, Action: action, Entity: entity,
+		EntityID: entityID, Detail: string(b), PrevHash: prevHash}
 	var actor any
 	if actorID != 0 {
 		actor = actorID
 	}
 	_, err = tx.ExecContext(ctx,
-		`INSERT INTO audit_events (at, actor_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		dbTime(db.now()), actor, action, entity, entityID, string(b))
+		`INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.At, actor, action, entity, entityID, e.Detail, prevHash, e.hash())
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, entity, err)
 	}
