@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -11,9 +13,11 @@ import (
 	"jointly/models"
 )
 
-// What the joint bid pages and API share: reading the bid from the URL,
-// and the emails that go at once (invitations and sign-off requests; the
-// rest of a bid's activity waits for the digest).
+// What the joint bid pages and API share: reading the bid from the URL
+// (and refusing early what the model would refuse), the two ends of every
+// bid form (formPage, finishForm), and the emails that go at once
+// (invitations and sign-off requests; the rest of a bid's activity waits
+// for the digest).
 
 // idParam reads a positive whole-number URL parameter; anything else is
 // not found.
@@ -35,8 +39,57 @@ func (h *Handlers) loadBid(c *gin.Context) (models.Bid, error) {
 	return h.DB.BidByID(c.Request.Context(), *currentUser(c), id)
 }
 
+// loadBidFor is loadBid, then refusal's explanation when the current
+// user may not do what the page is for (a models.Bid method such as
+// EditRefusal, or a page's own rule such as cancelRefusal).
+func (h *Handlers) loadBidFor(c *gin.Context, refusal func(models.Bid) error) (models.Bid, error) {
+	b, err := h.loadBid(c)
+	if err != nil {
+		return b, err
+	}
+	return b, refusal(b)
+}
+
 // bidPath is a bid's page.
 func bidPath(id int64) string { return fmt.Sprintf("/bids/%d", id) }
+
+// formPage is the layout data for a page with a form, and the status to
+// answer with: 422 with verr's problems when it has any, else 200.
+func (h *Handlers) formPage(c *gin.Context, verr *models.ValidationError) (Page, int) {
+	p := h.page(c)
+	if verr.Err() == nil {
+		return p, http.StatusOK
+	}
+	p.Errors = verr
+	return p, http.StatusUnprocessableEntity
+}
+
+// finishForm answers a form's POST once the model has had its say on
+// err: the form again with the model's problems (again, which answers
+// 422), the one error path for anything else, or the flash and a 303 to
+// next.
+func (h *Handlers) finishForm(c *gin.Context, err error, again func(*models.ValidationError), flash, next string) {
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		again(verr)
+	case err != nil:
+		h.fail(c, err)
+	default:
+		h.flash(c, flash)
+		seeOther(c, next)
+	}
+}
+
+// emailInvitations emails bid b's invitation to council gss, or to every
+// council still invited when gss is "".
+func (h *Handlers) emailInvitations(ctx context.Context, b models.Bid, gss string, inviter models.User) {
+	for _, p := range b.Participants {
+		if p.State == models.InvitationInvited && (gss == "" || p.CouncilGSS == gss) {
+			h.emailBidInvitation(ctx, b, p.CouncilGSS, inviter)
+		}
+	}
+}
 
 // emailBidInvitation tells every officer of council gss that it is invited
 // to take part in bid b. A failed email is logged, not shown: the

@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -124,28 +122,14 @@ func weightFromForm(s string) (int, bool) {
 	return n, err == nil
 }
 
-// editableBidForm is the bid named by :id, if the current user may change
-// its content now; otherwise the model's own explanation.
-func (h *Handlers) editableBidForm(c *gin.Context) (models.Bid, error) {
-	b, err := h.loadBid(c)
-	if err != nil {
-		return b, err
-	}
-	return b, b.EditRefusal()
-}
-
 func (h *Handlers) renderCriteria(c *gin.Context, b models.Bid, rows []criterionRow, verr *models.ValidationError) {
-	status := http.StatusOK
-	p := criteriaPage{Page: h.page(c), Bid: b, Rows: rows}
-	if verr.Err() != nil {
-		p.Errors, status = verr, http.StatusUnprocessableEntity
-	}
-	h.render(c, status, "bid_criteria", p)
+	page, status := h.formPage(c, verr)
+	h.render(c, status, "bid_criteria", criteriaPage{Page: page, Bid: b, Rows: rows})
 }
 
 // editCriteria is the criteria form: GET /bids/:id/criteria.
 func (h *Handlers) editCriteria(c *gin.Context) {
-	b, err := h.editableBidForm(c)
+	b, err := h.loadBidFor(c, models.Bid.EditRefusal)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -156,7 +140,7 @@ func (h *Handlers) editCriteria(c *gin.Context) {
 // updateCriteria replaces the bid's criteria: POST /bids/:id/criteria,
 // then 303 to the bid's criteria.
 func (h *Handlers) updateCriteria(c *gin.Context) {
-	b, err := h.editableBidForm(c)
+	b, err := h.loadBidFor(c, models.Bid.EditRefusal)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -168,14 +152,6 @@ func (h *Handlers) updateCriteria(c *gin.Context) {
 		return
 	}
 	err = h.DB.SetCriteria(c.Request.Context(), *currentUser(c), b.ID, in)
-	if errors.As(err, &verr) {
-		h.renderCriteria(c, b, withBlankCriteria(rows), verr)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.flash(c, "criteria-saved")
-	seeOther(c, bidPath(b.ID)+"#criteria")
+	h.finishForm(c, err, func(verr *models.ValidationError) { h.renderCriteria(c, b, withBlankCriteria(rows), verr) },
+		"criteria-saved", bidPath(b.ID)+"#criteria")
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -109,17 +108,14 @@ func publishRefusal(b models.Bid) error {
 }
 
 func (h *Handlers) renderPublication(c *gin.Context, b models.Bid, response, clarification deadlineParts, verr *models.ValidationError) {
-	data := publishPage{Page: h.page(c), Bid: b, Problems: b.Problems(), Awaiting: b.AwaitingSignOff(), MinDays: models.MinResponseDays,
+	page, status := h.formPage(c, problemsInOrder(verr, "response_deadline", "clarification_deadline"))
+	data := publishPage{Page: page, Bid: b, Problems: b.Problems(), Awaiting: b.AwaitingSignOff(), MinDays: models.MinResponseDays,
 		Response: deadlineField{Name: "response_deadline", Legend: "Response deadline", Parts: response,
 			Hint: "When responses are due. Late responses are refused. For example, 27 3 2027"},
 		Clarification: deadlineField{Name: "clarification_deadline", Legend: "Clarification deadline", Parts: clarification,
 			Hint: "When suppliers' questions close: before the response deadline. For example, 22 3 2027"}}
-	status := http.StatusOK
-	if verr.Err() != nil {
-		data.Errors, status = problemsInOrder(verr, "response_deadline", "clarification_deadline"), http.StatusUnprocessableEntity
-		data.Response.Error = verr.Message("response_deadline")
-		data.Clarification.Error = verr.Message("clarification_deadline")
-	}
+	data.Response.Error = verr.Message("response_deadline")
+	data.Clarification.Error = verr.Message("clarification_deadline")
 	h.render(c, status, "bid_publish", data)
 }
 
@@ -146,10 +142,7 @@ func (h *Handlers) newPublication(c *gin.Context) {
 // publishBid publishes the bid to suppliers: POST /bids/:id/publish, then
 // 303 to the bid.
 func (h *Handlers) publishBid(c *gin.Context) {
-	b, err := h.loadBid(c)
-	if err == nil {
-		err = publishRefusal(b)
-	}
+	b, err := h.loadBidFor(c, publishRefusal)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -177,14 +170,6 @@ func (h *Handlers) publishBid(c *gin.Context) {
 		return
 	}
 	err = h.DB.PublishBid(c.Request.Context(), *currentUser(c), b.ID, in)
-	if errors.As(err, &verr) {
-		h.renderPublication(c, b, response, clarification, verr)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.flash(c, "bid-published")
-	seeOther(c, bidPath(b.ID))
+	h.finishForm(c, err, func(verr *models.ValidationError) { h.renderPublication(c, b, response, clarification, verr) },
+		"bid-published", bidPath(b.ID))
 }

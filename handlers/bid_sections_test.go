@@ -165,7 +165,8 @@ func TestBidSectionConcurrentEdits(t *testing.T) {
 	wantSectionStatus(t, "second saves against version 1", r, http.StatusConflict)
 	wantSectionText(t, "conflict page", r.Body, "Someone else saved", w.leeds.Name, "version 2",
 		"Both contracts end in 2028.", "Both contracts end in March 2028.",
-		"<ins>", "Added: </span>Both contracts end in March 2028.", "<del>", "Removed: </span>Both contracts end in 2028.")
+		"<ins>", "Added: </span>Both contracts end in March 2028.", "<del>", "Removed: </span>Both contracts end in 2028.",
+		"1 line added and 1 line removed.")
 	if got := formBaseVersion(t, r); got != "2" {
 		t.Errorf("merge form's base_version %s, want 2 (the latest)", got)
 	}
@@ -214,6 +215,9 @@ func TestBidSectionConcurrentEdits(t *testing.T) {
 	wantSectionStatus(t, "versions 1 to 3", r, http.StatusOK)
 	wantSectionText(t, "versions 1 to 3", r.Body, "Changes from version 1 to version 3", "Removed: </span>Describe the councils taking part",
 		"Added: </span>We buy together to save money and share skills.")
+	r = second.Get(w.path(s.ID, "/versions?from=3&to=3"))
+	wantSectionStatus(t, "version 3 with itself", r, http.StatusOK)
+	wantSectionText(t, "version 3 with itself", r.Body, "The two versions are the same.")
 
 	// A version that does not exist is a problem beside the field.
 	r = second.Get(w.path(s.ID, "/versions?from=9&to=3"))
@@ -297,9 +301,20 @@ func TestBidSectionAddAndMove(t *testing.T) {
 	b := w.browser(testutil.OfficerEmail)
 	sectionsPath := fmt.Sprintf("/bids/%d/sections", w.bidID)
 
+	// A refused heading comes back on the bid's overview, beside the
+	// field it was typed in, and nothing is added.
 	r := b.Post(sectionsPath, url.Values{"heading": {"  "}})
 	wantSectionStatus(t, "add without heading", r, http.StatusUnprocessableEntity)
-	wantSectionText(t, "add without heading", r.Body, "There is a problem", `id="heading-error"`, "Enter a heading for the section", `href="#heading"`)
+	wantSectionText(t, "add without heading", r.Body, "There is a problem", `id="heading-error"`, "Enter a heading for the section", `href="#heading"`,
+		`<h1 class="govuk-heading-l">Joint revenues and benefits system</h1>`, `data-testid="add-section"`, `aria-describedby="heading-hint heading-error"`)
+	long := strings.Repeat("h", models.MaxSectionHeading+1)
+	r = b.Post(sectionsPath, url.Values{"heading": {long}})
+	wantSectionStatus(t, "add with a long heading", r, http.StatusUnprocessableEntity)
+	wantSectionText(t, "add with a long heading", r.Body, `id="heading-error"`, fmt.Sprintf("Heading must be %d characters or fewer", models.MaxSectionHeading),
+		`name="heading" type="text" value="`+long+`"`, `data-testid="add-section"`)
+	if n := len(w.bid(t).Sections); n != len(models.BidSectionTemplate) {
+		t.Fatalf("refused headings added sections: %d, want %d", n, len(models.BidSectionTemplate))
+	}
 
 	r = b.Post(sectionsPath, url.Values{"heading": {"Data migration"}})
 	wantSectionStatus(t, "add", r, http.StatusSeeOther)

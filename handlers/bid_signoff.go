@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -54,7 +54,7 @@ type participantPage struct {
 // if the current user is one of that council's officers and may change
 // the bid now.
 func (h *Handlers) loadOwnParticipant(c *gin.Context) (models.Bid, models.BidParticipant, error) {
-	b, err := h.editableBidForm(c)
+	b, err := h.loadBidFor(c, models.Bid.EditRefusal)
 	if err != nil {
 		return b, models.BidParticipant{}, err
 	}
@@ -92,7 +92,8 @@ func (h *Handlers) renderParticipant(c *gin.Context, b models.Bid, p models.BidP
 		h.fail(c, err)
 		return
 	}
-	data := participantPage{Page: h.page(c), Bid: b, Participant: p, Form: f, Officers: officers,
+	page, status := h.formPage(c, problemsInOrder(verr, "requirements", "volumes", "budget", "nominee", "replaces_contract_ids"))
+	data := participantPage{Page: page, Bid: b, Participant: p, Form: f, Officers: officers,
 		MoreContracts: found.Total - len(found.Contracts)}
 	listed := map[int64]bool{}
 	for _, k := range found.Contracts {
@@ -105,10 +106,6 @@ func (h *Handlers) renderParticipant(c *gin.Context, b models.Bid, p models.BidP
 				Contract: models.Contract{ID: r.ContractID, Title: r.Title, SupplierName: r.SupplierName, EndDate: r.EndDate},
 				Checked:  slices.Contains(f.Replaces, strconv.FormatInt(r.ContractID, 10))})
 		}
-	}
-	status := http.StatusOK
-	if verr.Err() != nil {
-		data.Errors, status = problemsInOrder(verr, "requirements", "volumes", "budget", "nominee", "replaces_contract_ids"), http.StatusUnprocessableEntity
 	}
 	h.render(c, status, "bid_participant", data)
 }
@@ -177,21 +174,16 @@ func (h *Handlers) updateParticipant(c *gin.Context) {
 		in.Replaces = &ids
 	}
 	err = h.DB.UpdateParticipant(c.Request.Context(), *currentUser(c), b.ID, p.CouncilGSS, in)
-	if errors.As(err, &verr) {
-		h.renderParticipant(c, b, p, f, verr)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.flash(c, "participant-saved")
-	seeOther(c, bidPath(b.ID)+"#participants")
+	h.finishForm(c, err, func(verr *models.ValidationError) { h.renderParticipant(c, b, p, f, verr) },
+		"participant-saved", bidPath(b.ID)+"#participants")
 }
 
 // problemsInOrder lists verr's problems in the order of the form's fields, then
-// any the form does not name.
+// any the form does not name. No problems (nil) stay nil.
 func problemsInOrder(verr *models.ValidationError, fields ...string) *models.ValidationError {
+	if verr == nil {
+		return nil
+	}
 	out := &models.ValidationError{}
 	for _, f := range fields {
 		for _, fe := range verr.Fields {
@@ -240,22 +232,28 @@ func (h *Handlers) signOffBid(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	ctx, actor := c.Request.Context(), *currentUser(c)
-	started, err := h.DB.SignOffBid(ctx, actor, id)
-	if err != nil {
+	if err := h.signOff(c.Request.Context(), *currentUser(c), id); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if started {
-		b, err := h.DB.BidByID(ctx, actor, id)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		h.emailSignOffRequests(ctx, b, actor)
-	}
 	h.flash(c, "signed-off")
 	seeOther(c, bidPath(id))
+}
+
+// signOff signs off bid id for actor's council. The first sign-off moves
+// the bid to signing off, and the other nominees are asked by email at
+// once.
+func (h *Handlers) signOff(ctx context.Context, actor models.User, id int64) error {
+	started, err := h.DB.SignOffBid(ctx, actor, id)
+	if err != nil || !started {
+		return err
+	}
+	b, err := h.DB.BidByID(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	h.emailSignOffRequests(ctx, b, actor)
+	return nil
 }
 
 // NomineeOptions are the officers who may sign off for the council, with

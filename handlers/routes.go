@@ -98,7 +98,8 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/concentration/:slug", models.ActionReadRegister, h.showConcentration)
 	h.handle(r, "GET", "/api/v1/concentration", models.ActionReadRegister, h.apiShowConcentration)
 
-	// Joint bids: starting, reading, inviting and cancelling (bids.go).
+	// Joint bids: reading (bids.go), starting (bid_new.go), details and cancelling
+	// (bid_edit.go), inviting councils (bid_invitations.go).
 	// -- bid pages --
 	h.handle(r, "GET", "/bids", models.ActionReadBids, h.listBids)
 	h.handle(r, "GET", "/bids/new", models.ActionEditBids, h.newBid)
@@ -113,7 +114,8 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/bids/:id/cancel", models.ActionEditBids, h.confirmCancelBid)
 	h.handle(r, "POST", "/bids/:id/cancel", models.ActionEditBids, h.cancelBid)
 
-	// Joint bids: co-authoring sections, versions and comments (bid_sections.go).
+	// Joint bids: co-authoring sections (bid_sections.go), versions (bid_versions.go)
+	// and comments (bid_comments.go).
 	// -- bid sections --
 	h.handle(r, "POST", "/bids/:id/sections", models.ActionEditBids, h.addSection)
 	h.handle(r, "GET", "/bids/:id/sections/:section_id", models.ActionReadBids, h.showSection)
@@ -124,7 +126,8 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "POST", "/bids/:id/sections/:section_id/comments", models.ActionEditBids, h.createComment)
 	h.handle(r, "POST", "/bids/:id/comments/:comment_id/resolve", models.ActionEditBids, h.resolveComment)
 
-	// Joint bids: criteria, each council's needs, sign-off and publishing (bid_signoff.go).
+	// Joint bids: criteria (bid_criteria.go), each council's needs and sign-off
+	// (bid_signoff.go), publishing (bid_publish.go).
 	// -- bid sign-off --
 	h.handle(r, "GET", "/bids/:id/criteria", models.ActionEditBids, h.editCriteria)
 	h.handle(r, "POST", "/bids/:id/criteria", models.ActionEditBids, h.updateCriteria)
@@ -135,7 +138,7 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/bids/:id/publish", models.ActionEditBids, h.newPublication)
 	h.handle(r, "POST", "/bids/:id/publish", models.ActionEditBids, h.publishBid)
 
-	// Joint bids: JSON API (api_bids.go).
+	// Joint bids: JSON API (api_bids.go, api_bid_json.go).
 	// -- bid api --
 	h.handle(r, "GET", "/api/v1/bids", models.ActionReadBids, h.apiListBids)
 	h.handle(r, "POST", "/api/v1/bids", models.ActionEditBids, h.apiCreateBid)

@@ -693,5 +693,22 @@ func editableBid(ctx context.Context, tx *sql.Tx, actor User, id int64) (bidHead
 	return h, ps, a, nil
 }
 
+// EditRefusal is why the viewer may not change the bid's content now
+// (the same explanation a save would get: the bid is no longer a draft,
+// the viewer's council has not yet accepted, or they are not an officer
+// of a participant), or nil when they may. Pages ask it before showing a
+// form that could only be refused.
+func (b Bid) EditRefusal() error {
+	if b.Access.Edit {
+		return nil
+	}
+	return errNotEditable(b.head(), b.Access)
+}
+
+// head is the bid's row as the rules inside a transaction see it.
+func (b Bid) head() bidHead {
+	return bidHead{ID: b.ID, Title: b.Title, LeadGSS: b.LeadGSS, Status: b.Status, Revision: b.Revision}
+}
+
 // isNoRows reports whether err is sql.ErrNoRows.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -377,21 +377,51 @@ func (db *DB) SectionComments(ctx context.Context, viewer User, bidID, sectionID
 	return out, rows.Err()
 }
 
-// commenter checks that actor, an officer of an accepted participant, may
-// comment on bid bidID. Comments are not edits: they continue after
-// publishing, among the councils, and never clear a sign-off.
-func commenter(ctx context.Context, tx *sql.Tx, actor User, bidID int64) error {
-	h, _, a, err := accessFor(ctx, tx, actor, bidID)
-	if err != nil {
-		return err
+// CommentSection is the section that comment commentID of bid bidID is
+// on, for the councils' side of the bid only: ErrNotFound otherwise, as
+// for a comment that does not exist.
+func (db *DB) CommentSection(ctx context.Context, viewer User, bidID, commentID int64) (int64, error) {
+	if err := db.requireInternal(ctx, viewer, bidID); err != nil {
+		return 0, err
 	}
-	if !a.Internal || actor.Role != RoleOfficer || a.Invited {
-		return fmt.Errorf("comment on bid %d: %w", bidID, ErrForbidden)
+	var sectionID int64
+	err := db.R.QueryRowContext(ctx, `SELECT m.section_id FROM bid_comments m
+		JOIN bid_sections s ON s.id = m.section_id WHERE m.id = ? AND s.bid_id = ?`, commentID, bidID).Scan(&sectionID)
+	if err != nil {
+		return 0, notFound(err, fmt.Sprintf("comment %d of bid %d", commentID, bidID))
+	}
+	return sectionID, nil
+}
+
+// commentRefusal is why viewer, whose access to bid h is a, may not
+// comment on its sections or resolve comments, or nil when they may: an
+// officer of an accepted participant may, while the bid is neither
+// cancelled nor awarded. Comments are not edits: they continue after
+// publishing, among the councils, and never clear a sign-off.
+func commentRefusal(h bidHead, a BidAccess, viewer User) error {
+	if !a.Internal || viewer.Role != RoleOfficer || a.Invited {
+		return fmt.Errorf("comment on bid %d: %w", h.ID, ErrForbidden)
 	}
 	if h.Status == BidCancelled || h.Status == BidAwarded {
 		return errNotEditable(h, a)
 	}
 	return nil
+}
+
+// commenter checks, inside tx, that actor may comment on bid bidID.
+func commenter(ctx context.Context, tx *sql.Tx, actor User, bidID int64) error {
+	h, _, a, err := accessFor(ctx, tx, actor, bidID)
+	if err != nil {
+		return err
+	}
+	return commentRefusal(h, a, actor)
+}
+
+// MayComment reports whether viewer may comment on bid b's sections and
+// resolve comments: AddComment's own rule (commentRefusal), for pages
+// that offer the form.
+func (b Bid) MayComment(viewer User) bool {
+	return commentRefusal(b.head(), b.Access, viewer) == nil
 }
 
 // AddComment adds a comment to a section.

@@ -343,3 +343,36 @@ func TestCommentsAfterPublishing(t *testing.T) {
 		t.Errorf("status %s", b.Status)
 	}
 }
+
+// TestMayCommentIsAddCommentsRule: the pages offer the comment form to
+// exactly those AddComment accepts, while drafting, once published and
+// once cancelled.
+func TestMayCommentIsAddCommentsRule(t *testing.T) {
+	ctx := context.Background()
+	w := newBidWorld(t)
+	drafting, published, cancelled := w.readyBid(t), w.publishedBid(t), w.readyBid(t)
+	for _, id := range []int64{drafting, cancelled} {
+		// Wakefield's officer is invited, not yet in.
+		if err := w.db.InviteCouncil(ctx, w.leeds, id, wakefieldGSS); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.db.CancelBid(ctx, w.leeds, cancelled, "The councils chose a framework instead"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{drafting, published, cancelled} {
+		for _, u := range []models.User{w.leeds, w.bradford, w.councillor, w.wakefield, w.supplier} {
+			b, err := w.db.BidByID(ctx, u, id)
+			if errors.Is(err, models.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.db.AddComment(ctx, u, id, b.Sections[0].ID, "Checking who may comment")
+			if may := b.MayComment(u); may != (err == nil) {
+				t.Errorf("bid %s, %s: MayComment %v, but AddComment says %v", b.Status, u.Email, may, err)
+			}
+		}
+	}
+}
