@@ -44,7 +44,7 @@ const (
 	// stop a broken run from hanging.
 	healthWait     = 30 * time.Second
 	browserWait    = 60 * time.Second
-	journeyTimeout = 90 * time.Second
+	journeyTimeout = 180 * time.Second
 	shutdownWait   = 30 * time.Second
 )
 
