@@ -350,6 +350,9 @@ func accessFor(ctx context.Context, q queryer, viewer User, id int64) (bidHead, 
 // criteria and history, as viewer may see it. A bid the viewer may not
 // know about is ErrNotFound, exactly as one that does not exist.
 func (db *DB) BidByID(ctx context.Context, viewer User, id int64) (Bid, error) {
+	if err := db.closeIfDue(ctx, id); err != nil {
+		return Bid{}, err
+	}
 	h, ps, access, err := accessFor(ctx, db.R, viewer, id)
 	if err != nil {
 		return Bid{}, err
@@ -564,6 +567,9 @@ type BidFilter struct {
 // viewer's own council's bids. It applies exactly BidByID's rule, so no
 // list or search shows a bid its page would refuse.
 func (db *DB) Bids(ctx context.Context, viewer User, f BidFilter) ([]BidSummary, int, error) {
+	if err := db.closeAnyDue(ctx); err != nil {
+		return nil, 0, err
+	}
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}

@@ -25,6 +25,18 @@ func (db *DB) closeIfDue(ctx context.Context, bidID int64) error {
 	return err
 }
 
+// closeAnyDue closes any bid due, for lists: one indexed read when none is.
+func (db *DB) closeAnyDue(ctx context.Context) error {
+	var due int
+	err := db.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bids WHERE status = 'published' AND response_deadline <= ?)`,
+		dbTime(db.now())).Scan(&due)
+	if err != nil || due == 0 {
+		return err
+	}
+	_, err = db.CloseDueBids(ctx)
+	return err
+}
+
 // CloseDueBids closes every published bid whose response deadline has
 // passed, and reports their ids. Running it again closes nothing more.
 func (db *DB) CloseDueBids(ctx context.Context) ([]int64, error) {
