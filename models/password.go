@@ -50,13 +50,15 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("jointly-no-such-account")
 var ErrBadCredentials = errors.New("email or password is not right")
 
 // Authenticate checks an email and password. Disabled accounts and accounts
-// without a password never authenticate.
+// without a password never authenticate; an account whose email address is
+// not yet confirmed (supplier self-registration) gets a *PublicError saying so,
+// once the password is right.
 func (db *DB) Authenticate(ctx context.Context, email, password string) (User, error) {
 	var id int64
 	var hash sql.NullString
-	var disabled bool
-	err := db.R.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE email = ?`, NormaliseEmail(email)).
-		Scan(&id, &hash, &disabled)
+	var disabled, awaiting bool
+	err := db.R.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at IS NOT NULL, awaiting_verification FROM users WHERE email = ?`, NormaliseEmail(email)).
+		Scan(&id, &hash, &disabled, &awaiting)
 	if err == sql.ErrNoRows || (err == nil && !hash.Valid) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return User{}, ErrBadCredentials
@@ -66,6 +68,9 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash.String), []byte(password)) != nil || disabled {
 		return User{}, ErrBadCredentials
+	}
+	if awaiting {
+		return User{}, awaitingVerification(NormaliseEmail(email))
 	}
 	return db.UserByID(ctx, id)
 }
@@ -169,7 +174,8 @@ func (db *DB) CompletePasswordReset(ctx context.Context, secret, password string
 		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, userID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, h, now, userID); err != nil {
+		// The reset link reached the address, which confirms it as well.
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, awaiting_verification = 0, updated_at = ? WHERE id = ?`, h, now, userID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {

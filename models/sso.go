@@ -85,6 +85,14 @@ func (db *DB) SignInExternal(ctx context.Context, id ExternalIdentity) (User, er
 		if existing.Disabled {
 			return User{}, fmt.Errorf("user %d disabled: %w", existing.ID, ErrForbidden)
 		}
+		// Whoever registered this address has not shown they hold it: a
+		// linked sign-on would share an account whose password they chose.
+		if awaiting, err := db.awaitingVerification(ctx, existing.ID); err != nil || awaiting {
+			if err == nil {
+				err = awaitingVerification(email)
+			}
+			return User{}, err
+		}
 		return existing, db.linkIdentity(ctx, existing.ID, id, email)
 	}
 	council, err := db.CouncilByEmailDomain(ctx, email)

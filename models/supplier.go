@@ -235,70 +235,108 @@ func (db *DB) MergeSuppliers(ctx context.Context, actor User, into, from int64) 
 			"%s and %s have different Companies House numbers (%s, %s): they are different companies",
 			keep.Name, gone.Name, keep.CompaniesHouseNumber, gone.CompaniesHouseNumber)}}}
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		now := dbTime(db.now())
-		// Products of the same name become one product.
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE contracts SET product_id = (SELECT k.id FROM products k JOIN products g ON g.normalised_name = k.normalised_name
-			                                    WHERE g.id = contracts.product_id AND k.supplier_id = ?)
-			  WHERE product_id IN (SELECT g.id FROM products g WHERE g.supplier_id = ?
-			                         AND EXISTS (SELECT 1 FROM products k WHERE k.supplier_id = ? AND k.normalised_name = g.normalised_name))`,
-			into, from, into); err != nil {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.mergeSuppliers(ctx, tx, actor, keep, gone) })
+}
+
+// mergeSuppliers is MergeSuppliers' work inside tx, once the two suppliers
+// are known to be mergeable; linking a self-registered supplier to the
+// register (supplier_registration.go) runs it in its own transaction.
+func (db *DB) mergeSuppliers(ctx context.Context, tx *sql.Tx, actor User, keep, gone Supplier) error {
+	into, from := keep.ID, gone.ID
+	now := dbTime(db.now())
+	clash, err := moveSupplierBids(ctx, tx, into, from)
+	if err != nil {
+		return err
+	}
+	if clash {
+		return &ValidationError{Fields: []FieldError{{"from", fmt.Sprintf(
+			"%s and %s have each responded to the same opportunity: they cannot become one supplier", keep.Name, gone.Name)}}}
+	}
+	// Products of the same name become one product.
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE contracts SET product_id = (SELECT k.id FROM products k JOIN products g ON g.normalised_name = k.normalised_name
+		                                    WHERE g.id = contracts.product_id AND k.supplier_id = ?)
+		  WHERE product_id IN (SELECT g.id FROM products g WHERE g.supplier_id = ?
+		                         AND EXISTS (SELECT 1 FROM products k WHERE k.supplier_id = ? AND k.normalised_name = g.normalised_name))`,
+		into, from, into); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx,
+		`DELETE FROM products WHERE supplier_id = ? AND normalised_name IN (SELECT normalised_name FROM products WHERE supplier_id = ?)`, from, into); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE products SET supplier_id = ? WHERE supplier_id = ?`, into, from); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, council_gss FROM contracts WHERE supplier_id = ?`, from)
+	if err != nil {
+		return err
+	}
+	type moved struct {
+		id  int64
+		gss string
+	}
+	var ms []moved
+	for rows.Next() {
+		var m moved
+		if err := rows.Scan(&m.id, &m.gss); err != nil {
+			rows.Close()
 			return err
 		}
-		if _, err := tx.ExecContext(ctx,
-			`DELETE FROM products WHERE supplier_id = ? AND normalised_name IN (SELECT normalised_name FROM products WHERE supplier_id = ?)`, from, into); err != nil {
+		ms = append(ms, m)
+	}
+	rows.Close()
+	if _, err := tx.ExecContext(ctx, `UPDATE contracts SET supplier_id = ?, updated_at = ? WHERE supplier_id = ?`, into, now, from); err != nil {
+		return err
+	}
+	change := []FieldChange{{Field: "supplier", Old: gone.Name, New: keep.Name}}
+	for _, m := range ms {
+		if err := db.recordContractChange(ctx, tx, m.id, m.gss, actor.ID, "update", "merge", change); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE products SET supplier_id = ? WHERE supplier_id = ?`, into, from); err != nil {
+	}
+	for _, q := range []string{
+		`UPDATE users SET supplier_id = ? WHERE supplier_id = ?`,
+		`UPDATE invitations SET supplier_id = ? WHERE supplier_id = ?`,
+		`UPDATE supplier_aliases SET supplier_id = ? WHERE supplier_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, into, from); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, council_gss FROM contracts WHERE supplier_id = ?`, from)
-		if err != nil {
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM suppliers WHERE id = ?`, from); err != nil {
+		return err
+	}
+	if keep.CompaniesHouseNumber == "" && gone.CompaniesHouseNumber != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE suppliers SET companies_house_number = ? WHERE id = ?`, gone.CompaniesHouseNumber, into); err != nil {
 			return err
 		}
-		type moved struct {
-			id  int64
-			gss string
-		}
-		var ms []moved
-		for rows.Next() {
-			var m moved
-			if err := rows.Scan(&m.id, &m.gss); err != nil {
-				rows.Close()
-				return err
-			}
-			ms = append(ms, m)
-		}
-		rows.Close()
-		if _, err := tx.ExecContext(ctx, `UPDATE contracts SET supplier_id = ?, updated_at = ? WHERE supplier_id = ?`, into, now, from); err != nil {
-			return err
-		}
-		change := []FieldChange{{Field: "supplier", Old: gone.Name, New: keep.Name}}
-		for _, m := range ms {
-			if err := db.recordContractChange(ctx, tx, m.id, m.gss, actor.ID, "update", "merge", change); err != nil {
-				return err
-			}
-		}
-		for _, q := range []string{
-			`UPDATE users SET supplier_id = ? WHERE supplier_id = ?`,
-			`UPDATE invitations SET supplier_id = ? WHERE supplier_id = ?`,
-			`UPDATE supplier_aliases SET supplier_id = ? WHERE supplier_id = ?`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, into, from); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM suppliers WHERE id = ?`, from); err != nil {
-			return err
-		}
-		if keep.CompaniesHouseNumber == "" && gone.CompaniesHouseNumber != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE suppliers SET companies_house_number = ? WHERE id = ?`, gone.CompaniesHouseNumber, into); err != nil {
-				return err
-			}
-		}
-		return db.audit(ctx, tx, actor.ID, "supplier.merge", "supplier", fmt.Sprint(into), map[string]any{
-			"merged_id": from, "merged_name": gone.Name, "merged_number": gone.CompaniesHouseNumber, "contracts_moved": len(ms),
-		})
+	}
+	return db.audit(ctx, tx, actor.ID, "supplier.merge", "supplier", fmt.Sprint(into), map[string]any{
+		"merged_id": from, "merged_name": gone.Name, "merged_number": gone.CompaniesHouseNumber, "contracts_moved": len(ms),
 	})
+}
+
+// moveSupplierBids moves supplier from's clarification questions and bid
+// responses (receipts stay with their response) to supplier into, unless
+// both responded to the same bid, which would make two responses one:
+// then it moves nothing and reports the clash.
+func moveSupplierBids(ctx context.Context, tx *sql.Tx, into, from int64) (clash bool, err error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bid_responses a JOIN bid_responses b ON a.bid_id = b.bid_id
+		WHERE a.supplier_id = ? AND b.supplier_id = ?`, from, into).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return true, nil
+	}
+	for _, q := range []string{
+		`UPDATE bid_questions SET supplier_id = ? WHERE supplier_id = ?`,
+		`UPDATE bid_responses SET supplier_id = ? WHERE supplier_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, into, from); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
 }
