@@ -15,6 +15,10 @@ import (
 // updates and deletes; the chain catches someone who goes round them
 // (with the sqlite3 shell, say). Events written before the chain began
 // (a database older than migration 8) carry no hash and are not checked.
+// What a chain alone cannot show is the newest entries cut off the end,
+// or the whole chain rewritten from some entry on: for that, keep the
+// output of "jointly audit verify" (entries checked, and the last hash)
+// somewhere the database's operator cannot change, such as the backups.
 
 // chainEntry is one audit event as the chain hashes it.
 type chainEntry struct {
@@ -82,6 +86,8 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int, error) {
 			}
 		} else {
 			switch {
+			case e.ID == prevID+2:
+				return checked, &ChainBreak{e.ID, fmt.Sprintf("entry %d is missing", prevID+1)}
 			case e.ID != prevID+1:
 				return checked, &ChainBreak{e.ID, fmt.Sprintf("entries %d to %d are missing", prevID+1, e.ID-1)}
 			case e.PrevHash != prevHash:

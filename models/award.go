@@ -59,19 +59,9 @@ func (db *DB) AwardBid(ctx context.Context, actor User, bidID int64, in AwardInp
 		return Award{}, err
 	}
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		h, ps, _, err := accessFor(ctx, tx, actor, bidID)
+		h, ps, err := awarder(ctx, tx, actor, bidID)
 		if err != nil {
 			return err
-		}
-		m, err := panelMemberIn(ctx, tx, bidID, actor.ID)
-		if err != nil {
-			return err
-		}
-		if m.Role != PanelChair || !m.Scoring() {
-			return &PublicError{Status: 403, Message: "Only the evaluation panel's chair, having declared no conflict of interest, can make the award."}
-		}
-		if h.Status != BidClosed && h.Status != BidEvaluating {
-			return &PublicError{Status: 409, Message: "A bid can be awarded only after it has closed, and only once."}
 		}
 		var supplierID int64
 		var supplierName string
@@ -98,6 +88,7 @@ func (db *DB) AwardBid(ctx context.Context, actor User, bidID int64, in AwardInp
 		shares := splitValue(in.ValuePence, councils)
 		for i, p := range councils {
 			share := shares[i]
+			annual := annualValue(share, in.StartDate, in.EndDate)
 			id, err := db.insertContract(ctx, tx, actor.ID, p.CouncilGSS, ContractInput{
 				Reference:        fmt.Sprintf("JOINTLY-BID-%d", bidID),
 				Title:            title,
@@ -105,6 +96,7 @@ func (db *DB) AwardBid(ctx context.Context, actor User, bidID int64, in AwardInp
 				SupplierID:       supplierID,
 				CategorySlug:     category,
 				TotalValuePence:  &share,
+				AnnualValuePence: &annual,
 				StartDate:        in.StartDate,
 				EndDate:          in.EndDate,
 				ProcurementRoute: "tender",
@@ -138,6 +130,47 @@ func (db *DB) AwardBid(ctx context.Context, actor User, bidID int64, in AwardInp
 		return Award{}, err
 	}
 	return db.loadAward(ctx, bidID)
+}
+
+// AwardRefusal is why actor may not award bid bidID now (the same
+// refusal AwardBid would give), or nil when they may: pages ask it before
+// showing the award form.
+func (db *DB) AwardRefusal(ctx context.Context, actor User, bidID int64) error {
+	if err := db.closeIfDue(ctx, bidID); err != nil {
+		return err
+	}
+	_, _, err := awarder(ctx, db.R, actor, bidID)
+	return err
+}
+
+// awarder checks that actor may award bid bidID now: the panel's chair,
+// declared and unconflicted, once the bid has closed and before any award.
+func awarder(ctx context.Context, q queryer, actor User, bidID int64) (bidHead, []BidParticipant, error) {
+	h, ps, _, err := accessFor(ctx, q, actor, bidID)
+	if err != nil {
+		return h, nil, err
+	}
+	m, err := panelMemberIn(ctx, q, bidID, actor.ID)
+	if err != nil {
+		return h, nil, err
+	}
+	if m.Role != PanelChair || !m.Scoring() {
+		return h, nil, &PublicError{Status: 403, Message: "Only the evaluation panel's chair, having declared no conflict of interest, can make the award."}
+	}
+	if h.Status != BidClosed && h.Status != BidEvaluating {
+		return h, nil, &PublicError{Status: 409, Message: "A bid can be awarded only after it has closed, and only once."}
+	}
+	return h, ps, nil
+}
+
+// annualValue spreads a contract's total value evenly over its length,
+// start and end dates included, as the register's annual value.
+func annualValue(total int64, start, end Date) int64 {
+	days := int64(start.DaysUntil(end)) + 1
+	if days < 365 {
+		return total
+	}
+	return (total*365 + days/2) / days
 }
 
 // splitValue shares a joint contract's value between the councils: in

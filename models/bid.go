@@ -117,6 +117,7 @@ type Bid struct {
 	ClarificationDeadline time.Time
 	PublishedAt           time.Time
 	FromInterestID        int64
+	EstimatedValuePence   *int64 // public: what suppliers filter opportunities by
 	CreatedBy             int64
 	CreatedAt, UpdatedAt  time.Time
 
@@ -359,13 +360,16 @@ func (db *DB) BidByID(ctx context.Context, viewer User, id int64) (Bid, error) {
 	}
 	var b Bid
 	var respond, clarify, published, created, updated string
-	var fromInterest sql.NullInt64
+	var fromInterest, estimate sql.NullInt64
 	err = db.R.QueryRowContext(ctx, `SELECT b.id, b.title, b.summary, b.category_slug, k.name, b.lead_gss, c.name,
 		b.status, b.revision, coalesce(b.response_deadline, ''), coalesce(b.clarification_deadline, ''),
-		coalesce(b.published_at, ''), b.from_interest_id, b.created_by, b.created_at, b.updated_at
+		coalesce(b.published_at, ''), b.from_interest_id, b.created_by, b.created_at, b.updated_at, b.estimated_value_pence
 		FROM bids b JOIN categories k ON k.slug = b.category_slug JOIN councils c ON c.gss_code = b.lead_gss
 		WHERE b.id = ?`, h.ID).Scan(&b.ID, &b.Title, &b.Summary, &b.CategorySlug, &b.CategoryName, &b.LeadGSS, &b.LeadName,
-		&b.Status, &b.Revision, &respond, &clarify, &published, &fromInterest, &b.CreatedBy, &created, &updated)
+		&b.Status, &b.Revision, &respond, &clarify, &published, &fromInterest, &b.CreatedBy, &created, &updated, &estimate)
+	if estimate.Valid {
+		b.EstimatedValuePence = &estimate.Int64
+	}
 	if err != nil {
 		return Bid{}, notFound(err, fmt.Sprintf("bid %d", id))
 	}

@@ -425,6 +425,9 @@ type ScoreSheet struct {
 	// OthersHidden says others' scores exist but stay hidden until the
 	// viewer submits.
 	OthersHidden bool
+	// Open says others' scores, the moderated scores and the ranking are
+	// shown: the viewer has submitted, or the bid is awarded.
+	Open bool
 }
 
 // RankedResponse is a response's weighted total from moderated scores.
@@ -455,6 +458,14 @@ func (db *DB) ScoreSheet(ctx context.Context, viewer User, bidID int64) (ScoreSh
 	if sheet.Criteria, err = loadCriteria(ctx, db.R, bidID); err != nil {
 		return sheet, err
 	}
+	head, err := loadBidHead(ctx, db.R, bidID)
+	if err != nil {
+		return sheet, err
+	}
+	// Others' scores and the ranking open once the viewer has submitted,
+	// or once the award has been made and scoring is over for everyone.
+	open := sheet.Me.Submitted() || head.Status == BidAwarded
+	sheet.Open = open
 	rows, err := db.R.QueryContext(ctx, `SELECT s.response_id, s.criterion_id, s.evaluator_id, u.name, s.score, s.justification
 		FROM bid_scores s JOIN bid_responses r ON r.id = s.response_id JOIN users u ON u.id = s.evaluator_id
 		WHERE r.bid_id = ? ORDER BY s.response_id, s.criterion_id, u.name`, bidID)
@@ -470,14 +481,17 @@ func (db *DB) ScoreSheet(ctx context.Context, viewer User, bidID int64) (ScoreSh
 		switch {
 		case s.EvaluatorID == viewer.ID:
 			sheet.Mine = append(sheet.Mine, s)
-		case sheet.Me.Submitted():
+		case open:
 			sheet.Others = append(sheet.Others, s)
 		default:
 			sheet.OthersHidden = true
 		}
 	}
 	rows.Close()
-	if !sheet.Me.Submitted() {
+	if err := rows.Err(); err != nil {
+		return sheet, err
+	}
+	if !open {
 		return sheet, nil
 	}
 	if sheet.Moderated, err = db.moderatedScores(ctx, bidID); err != nil {

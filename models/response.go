@@ -391,6 +391,9 @@ func (db *DB) unsealedFor(ctx context.Context, viewer User, bidID int64) error {
 		Scan(&closed, &deadline); err != nil {
 		return err
 	}
+	if deadline == "" {
+		return &PublicError{Status: 403, Message: "This bid has not been published, so it has no responses."}
+	}
 	if closed == "" {
 		var n int
 		if err := db.R.QueryRowContext(ctx, `SELECT count(*) FROM bid_responses WHERE bid_id = ? AND status = 'submitted'`, bidID).Scan(&n); err != nil {

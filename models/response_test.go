@@ -137,6 +137,11 @@ func TestSealedResponseToAward(t *testing.T) {
 			t.Fatal(err)
 		}
 		total += *k.TotalValuePence
+		// 1 April 2027 to 31 March 2030 is 1,096 days: the annual value
+		// is the share spread over them.
+		if want := (*k.TotalValuePence*365 + 548) / 1096; k.AnnualValuePence == nil || *k.AnnualValuePence != want {
+			t.Errorf("contract %d: annual value %v, want %d", cid, k.AnnualValuePence, want)
+		}
 	}
 	if total != 1_000_001 {
 		t.Fatalf("shares add up to %d", total)
