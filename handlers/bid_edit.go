@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,11 +14,13 @@ import (
 // Changing a bid's title, summary and category, and cancelling it: the
 // lead council's forms. The model makes the same checks again on save.
 
-// bidDetailsForm is the bid's title, summary and category as typed.
+// bidDetailsForm is the bid's title, summary, category and estimated
+// value (in pounds) as typed.
 type bidDetailsForm struct {
-	Title    string `form:"title"`
-	Summary  string `form:"summary"`
-	Category string `form:"category"`
+	Title          string `form:"title"`
+	Summary        string `form:"summary"`
+	Category       string `form:"category"`
+	EstimatedValue string `form:"estimated_value"`
 }
 
 type bidEditPage struct {
@@ -56,11 +59,18 @@ func (h *Handlers) editBid(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.renderBidEdit(c, b, bidDetailsForm{Title: b.Title, Summary: b.Summary, Category: b.CategorySlug}, nil)
+	estimate, err := h.DB.BidEstimate(c.Request.Context(), *currentUser(c), b.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.renderBidEdit(c, b, bidDetailsForm{Title: b.Title, Summary: b.Summary, Category: b.CategorySlug,
+		EstimatedValue: formatPoundsInput(estimate)}, nil)
 }
 
-// updateBid saves the title, summary and category: POST /bids/:id. The
-// model allows the lead's officers only, and clears sign-offs on a change.
+// updateBid saves the title, summary, category and estimated value: POST
+// /bids/:id. The model allows the lead's officers only, and clears
+// sign-offs on a change.
 func (h *Handlers) updateBid(c *gin.Context) {
 	b, err := h.loadBidFor(c, detailsRefusal)
 	if err != nil {
@@ -72,8 +82,21 @@ func (h *Handlers) updateBid(c *gin.Context) {
 		h.fail(c, &models.PublicError{Status: http.StatusBadRequest, Message: "The bid form could not be read."})
 		return
 	}
-	err = h.DB.UpdateBidDetails(c.Request.Context(), *currentUser(c), b.ID, f.Title, f.Summary, f.Category)
-	h.finishForm(c, err, func(verr *models.ValidationError) { h.renderBidEdit(c, b, f, verr) }, "bid-saved", bidPath(b.ID))
+	again := func(verr *models.ValidationError) { h.renderBidEdit(c, b, f, verr) }
+	estimate, err := poundsFromForm(f.EstimatedValue)
+	if err == nil && estimate != nil && *estimate < 0 {
+		err = errors.New("cannot be negative")
+	}
+	if err != nil {
+		again(&models.ValidationError{Fields: []models.FieldError{{Field: "estimated_value", Message: "Estimated value " + err.Error()}}})
+		return
+	}
+	u := *currentUser(c)
+	err = h.DB.UpdateBidDetails(c.Request.Context(), u, b.ID, f.Title, f.Summary, f.Category)
+	if err == nil {
+		err = h.DB.SetBidEstimate(c.Request.Context(), u, b.ID, estimate)
+	}
+	h.finishForm(c, err, again, "bid-saved", bidPath(b.ID))
 }
 
 type bidCancelPage struct {

@@ -123,6 +123,7 @@ type bidOverviewPage struct {
 	// Values kept when a form on the page is shown again with a problem.
 	InviteChoice, Heading string
 	Activity              []bidActivityView // the latest few; the rest on the activity page
+	Award                 bidAwardSection   // award.go
 }
 
 // showBid is a bid's overview: GET /bids/:id.
@@ -205,6 +206,12 @@ func (h *Handlers) renderBidOverview(c *gin.Context, b models.Bid, verr *models.
 			return
 		}
 	}
+	award, err := h.awardSection(c, b)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	data.Award = award
 	if verr.Err() != nil {
 		data.InviteChoice, data.Heading = c.PostForm("partner_gss"), c.PostForm("heading")
 	}

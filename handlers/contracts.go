@@ -62,6 +62,7 @@ type contractPage struct {
 	WindowStatus string
 	History      []historyEntry
 	CanEdit      bool
+	Links        models.ContractLinks // the joint bid it came from, what it replaces and what replaces it
 }
 
 // showContract is one contract with every field and its change history:
@@ -84,11 +85,16 @@ func (h *Handlers) showContract(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	links, err := h.DB.ContractLinks(ctx, *u, k.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	today := models.DateOf(h.DB.Clock.Now())
 	data := contractPage{
 		Page: h.contractPageBase(c, k.CouncilGSS), Contract: k, Sections: contractSections(k, today),
 		WindowStatus: k.WindowStatus(today), History: historyEntries(changes, categoryNames(cats)),
-		CanEdit: models.CanEditRegister(*u, k.CouncilGSS),
+		CanEdit: models.CanEditRegister(*u, k.CouncilGSS), Links: links,
 	}
 	if k.Notes != "" {
 		data.Notes = templates.RenderMarkdown(k.Notes)

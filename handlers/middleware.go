@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -117,8 +118,11 @@ func (h *Handlers) limitBody(c *gin.Context) {
 	// An upload that says it is too large is refused with a message that
 	// says so, before the form (and its CSRF token) fails to parse.
 	if upload && c.Request.ContentLength > limit {
-		h.fail(c, &models.PublicError{Status: http.StatusRequestEntityTooLarge,
-			Message: fmt.Sprintf("The file is too large: upload one of %d MB or less.", limit>>20)})
+		msg := fmt.Sprintf("The file is too large: upload one of %d MB or less.", limit>>20)
+		if isAPI(c) || !strings.HasPrefix(c.ContentType(), "multipart/") {
+			msg = fmt.Sprintf("The request is too large: send %d bytes or fewer.", limit)
+		}
+		h.fail(c, &models.PublicError{Status: http.StatusRequestEntityTooLarge, Message: msg})
 		return
 	}
 	if c.Request.Body != nil {

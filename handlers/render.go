@@ -56,6 +56,7 @@ func navigation(u *models.User, path string) []NavItem {
 	}
 	if u == nil {
 		add("Councils", "/councils")
+		add("Opportunities", "/opportunities")
 		add("Sign in", "/login")
 	} else {
 		add("Home", "/")
@@ -77,6 +78,8 @@ func navigation(u *models.User, path string) []NavItem {
 		case models.RoleOfficer:
 			add("Invite a colleague", "/invitations/new")
 		case models.RoleSupplier:
+			add("Opportunities", "/opportunities")
+			add("Your company", "/supplier/profile")
 			add("Invite a colleague", "/invitations/new")
 		}
 		add("Your account", "/account")

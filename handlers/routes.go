@@ -151,6 +151,64 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "POST", "/api/v1/bids/:id/signoff", models.ActionEditBids, h.apiSignOff)
 	h.handle(r, "POST", "/api/v1/bids/:id/publish", models.ActionEditBids, h.apiPublishBid)
 
+	// Opportunities: published bids for suppliers, readable without signing in (opportunities.go).
+	// -- opportunities --
+	h.handle(r, "GET", "/opportunities", models.ActionBrowse, h.listOpportunities)
+	h.handle(r, "GET", "/opportunities/:id", models.ActionBrowse, h.showOpportunity)
+	h.handle(r, "POST", "/opportunities/:id/follow", models.ActionRespond, h.followOpportunity)
+	h.handle(r, "GET", "/api/v1/opportunities", models.ActionBrowse, h.apiListOpportunities)
+	h.handle(r, "GET", "/api/v1/opportunities/:id", models.ActionBrowse, h.apiShowOpportunity)
+
+	// Clarification questions and answers (questions.go).
+	// -- clarifications --
+	h.handle(r, "POST", "/opportunities/:id/questions", models.ActionRespond, h.askQuestion)
+	h.handle(r, "GET", "/bids/:id/questions", models.ActionReadBids, h.listBidQuestions)
+	h.handle(r, "POST", "/bids/:id/questions/:qid/answer", models.ActionEditBids, h.answerQuestion)
+	h.handle(r, "POST", "/api/v1/opportunities/:id/questions", models.ActionRespond, h.apiAskQuestion)
+	h.handle(r, "POST", "/api/v1/bids/:id/questions/:qid/answer", models.ActionEditBids, h.apiAnswerQuestion)
+
+	// Sealed responses: the supplier's side (responses.go).
+	// -- responses --
+	h.handle(r, "GET", "/opportunities/:id/response", models.ActionRespond, h.editResponse)
+	h.handle(r, "POST", "/opportunities/:id/response", models.ActionRespond, h.saveResponse)
+	h.allowBody("POST", "/opportunities/:id/response", sealedResponseBodyBytes)
+	h.handle(r, "POST", "/opportunities/:id/response/withdraw", models.ActionRespond, h.withdrawResponse)
+	h.handle(r, "GET", "/api/v1/opportunities/:id/response", models.ActionRespond, h.apiShowResponse)
+	h.handle(r, "PUT", "/api/v1/opportunities/:id/response", models.ActionRespond, h.apiSaveResponse)
+	h.allowBody("PUT", "/api/v1/opportunities/:id/response", sealedResponseBodyBytes)
+	h.handle(r, "POST", "/api/v1/opportunities/:id/response/withdraw", models.ActionRespond, h.apiWithdrawResponse)
+
+	// Evaluation: panel, declarations, reading and scoring responses (evaluation.go).
+	// -- evaluation --
+	h.handle(r, "GET", "/bids/:id/panel", models.ActionReadBids, h.showPanel)
+	h.handle(r, "POST", "/bids/:id/panel", models.ActionEditBids, h.addPanelMember)
+	h.handle(r, "POST", "/bids/:id/panel/:user_id/delete", models.ActionEditBids, h.removePanelMember)
+	h.handle(r, "POST", "/bids/:id/panel/declaration", models.ActionEditBids, h.declareInterests)
+	h.handle(r, "GET", "/bids/:id/responses", models.ActionEditBids, h.listResponses)
+	h.handle(r, "GET", "/bids/:id/responses/:rid", models.ActionEditBids, h.showResponse)
+	h.handle(r, "POST", "/bids/:id/responses/:rid/scores", models.ActionEditBids, h.saveScores)
+	h.handle(r, "POST", "/bids/:id/scores/submit", models.ActionEditBids, h.submitScores)
+	h.handle(r, "POST", "/bids/:id/responses/:rid/moderation", models.ActionEditBids, h.saveModeration)
+	h.handle(r, "GET", "/bids/:id/evaluation.csv", models.ActionEditBids, h.showEvaluationCSV)
+	h.handle(r, "GET", "/api/v1/bids/:id/responses", models.ActionEditBids, h.apiListResponses)
+	h.handle(r, "PUT", "/api/v1/bids/:id/responses/:rid/scores", models.ActionEditBids, h.apiSaveScores)
+
+	// Award and the bid's OCDS release package (award.go).
+	// -- award --
+	h.handle(r, "GET", "/bids/:id/award", models.ActionEditBids, h.newAward)
+	h.handle(r, "POST", "/bids/:id/award", models.ActionEditBids, h.createAward)
+	h.handle(r, "POST", "/api/v1/bids/:id/award", models.ActionEditBids, h.apiAwardBid)
+	h.handle(r, "GET", "/api/v1/bids/:id/ocds.json", models.ActionBrowse, h.apiBidOCDS)
+
+	// Suppliers registering themselves, and their profile (supplier_registration.go).
+	// -- supplier registration --
+	h.handle(r, "GET", "/suppliers/register", models.ActionSignIn, h.newSupplierRegistration)
+	h.handle(r, "POST", "/suppliers/register", models.ActionSignIn, h.createSupplierRegistration)
+	h.handle(r, "GET", "/suppliers/verify/:secret", models.ActionSignIn, h.verifySupplierEmail)
+	h.handle(r, "GET", "/supplier/profile", models.ActionRespond, h.editSupplierProfile)
+	h.handle(r, "POST", "/supplier/profile", models.ActionRespond, h.updateSupplierProfile)
+	h.handle(r, "POST", "/admin/suppliers/:id/link", models.ActionManageSuppliers, h.linkSupplier)
+
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)

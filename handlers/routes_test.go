@@ -169,6 +169,62 @@ var routeWalk = []struct {
 	{"POST /api/v1/bids/:id/signoff", "/api/v1/bids/999999/signoff", deny, deny, allow, deny, deny},
 	{"POST /api/v1/bids/:id/publish", "/api/v1/bids/999999/publish", deny, deny, allow, deny, deny},
 
+	// Opportunities: published bids for suppliers, readable without signing in (opportunities.go).
+	// -- opportunities --
+	{"GET /opportunities", "/opportunities", allow, allow, allow, allow, allow},
+	{"GET /opportunities/:id", "/opportunities/999999", allow, allow, allow, allow, allow},
+	{"POST /opportunities/:id/follow", "/opportunities/999999/follow", deny, deny, deny, deny, allow},
+	{"GET /api/v1/opportunities", "/api/v1/opportunities", allow, allow, allow, allow, allow},
+	{"GET /api/v1/opportunities/:id", "/api/v1/opportunities/999999", allow, allow, allow, allow, allow},
+
+	// Clarification questions and answers (questions.go).
+	// -- clarifications --
+	{"POST /opportunities/:id/questions", "/opportunities/999999/questions", deny, deny, deny, deny, allow},
+	{"GET /bids/:id/questions", "/bids/999999/questions", deny, allow, allow, allow, deny},
+	{"POST /bids/:id/questions/:qid/answer", "/bids/999999/questions/1/answer", deny, deny, allow, deny, deny},
+	{"POST /api/v1/opportunities/:id/questions", "/api/v1/opportunities/999999/questions", deny, deny, deny, deny, allow},
+	{"POST /api/v1/bids/:id/questions/:qid/answer", "/api/v1/bids/999999/questions/1/answer", deny, deny, allow, deny, deny},
+
+	// Sealed responses: the supplier's side (responses.go).
+	// -- responses --
+	{"GET /opportunities/:id/response", "/opportunities/999999/response", deny, deny, deny, deny, allow},
+	{"POST /opportunities/:id/response", "/opportunities/999999/response", deny, deny, deny, deny, allow},
+	{"POST /opportunities/:id/response/withdraw", "/opportunities/999999/response/withdraw", deny, deny, deny, deny, allow},
+	{"GET /api/v1/opportunities/:id/response", "/api/v1/opportunities/999999/response", deny, deny, deny, deny, allow},
+	{"PUT /api/v1/opportunities/:id/response", "/api/v1/opportunities/999999/response", deny, deny, deny, deny, allow},
+	{"POST /api/v1/opportunities/:id/response/withdraw", "/api/v1/opportunities/999999/response/withdraw", deny, deny, deny, deny, allow},
+
+	// Evaluation: panel, declarations, reading and scoring responses (evaluation.go).
+	// -- evaluation --
+	{"GET /bids/:id/panel", "/bids/999999/panel", deny, allow, allow, allow, deny},
+	{"POST /bids/:id/panel", "/bids/999999/panel", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/panel/:user_id/delete", "/bids/999999/panel/1/delete", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/panel/declaration", "/bids/999999/panel/declaration", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/responses", "/bids/999999/responses", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/responses/:rid", "/bids/999999/responses/1", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/responses/:rid/scores", "/bids/999999/responses/1/scores", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/scores/submit", "/bids/999999/scores/submit", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/responses/:rid/moderation", "/bids/999999/responses/1/moderation", deny, deny, allow, deny, deny},
+	{"GET /bids/:id/evaluation.csv", "/bids/999999/evaluation.csv", deny, deny, allow, deny, deny},
+	{"GET /api/v1/bids/:id/responses", "/api/v1/bids/999999/responses", deny, deny, allow, deny, deny},
+	{"PUT /api/v1/bids/:id/responses/:rid/scores", "/api/v1/bids/999999/responses/1/scores", deny, deny, allow, deny, deny},
+
+	// Award and the bid's OCDS release package (award.go).
+	// -- award --
+	{"GET /bids/:id/award", "/bids/999999/award", deny, deny, allow, deny, deny},
+	{"POST /bids/:id/award", "/bids/999999/award", deny, deny, allow, deny, deny},
+	{"POST /api/v1/bids/:id/award", "/api/v1/bids/999999/award", deny, deny, allow, deny, deny},
+	{"GET /api/v1/bids/:id/ocds.json", "/api/v1/bids/999999/ocds.json", allow, allow, allow, allow, allow},
+
+	// Suppliers registering themselves, and their profile (supplier_registration.go).
+	// -- supplier registration --
+	{"GET /suppliers/register", "/suppliers/register", allow, allow, allow, allow, allow},
+	{"POST /suppliers/register", "/suppliers/register", allow, allow, allow, allow, allow},
+	{"GET /suppliers/verify/:secret", "/suppliers/verify/no-such-link", allow, allow, allow, allow, allow},
+	{"GET /supplier/profile", "/supplier/profile", deny, deny, deny, deny, allow},
+	{"POST /supplier/profile", "/supplier/profile", deny, deny, deny, deny, allow},
+	{"POST /admin/suppliers/:id/link", "/admin/suppliers/999999/link", deny, allow, deny, deny, deny},
+
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},

@@ -24,6 +24,11 @@ type suppliersPage struct {
 	From      string            // the supplier to merge into it
 	Keep      *models.Supplier  // both chosen and different: confirm
 	Gone      *models.Supplier
+	// Self-registered companies awaiting a link to the register, and the
+	// one being linked, whose search results offer to link it
+	// (supplier_registration.go).
+	Pending []models.PendingRegistration
+	Linking *models.PendingRegistration
 }
 
 // mergeForm is the choice of two suppliers: the one to keep (into) and
@@ -110,6 +115,26 @@ func (h *Handlers) listSuppliers(c *gin.Context) {
 	f := mergeForm{Query: c.Query("q"), Into: c.Query("into"), From: c.Query("from")}
 	data, err := h.suppliersPage(c, f)
 	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	// ?link=ID: searching the register for the supplier to link a
+	// self-registered company to.
+	var linking *models.PendingRegistration
+	if v := c.Query("link"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			h.fail(c, models.ErrNotFound)
+			return
+		}
+		reg, err := h.DB.PendingRegistration(c.Request.Context(), id)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		linking = &reg
+	}
+	if err := h.addRegistrations(c, &data, linking); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -34,6 +34,9 @@ const (
 	// ActionEditBids: starting and co-authoring joint bids (officers of
 	// participating councils, as bidAccess decides).
 	ActionEditBids Action = "edit-bids"
+	// ActionRespond: a supplier's side of an opportunity: following it,
+	// asking questions and responding (models/response.go decides the rest).
+	ActionRespond Action = "respond"
 )
 
 var everyone = []Role{RoleAnonymous, RoleAdmin, RoleOfficer, RoleCouncillor, RoleSupplier}
@@ -53,6 +56,7 @@ var policy = map[Action][]Role{
 	// Suppliers see published bids as opportunities, not the workspace.
 	ActionReadBids: {RoleAdmin, RoleOfficer, RoleCouncillor},
 	ActionEditBids: {RoleOfficer},
+	ActionRespond:  {RoleSupplier},
 }
 
 // Allowed reports whether a person with role may take action. An action
