@@ -71,6 +71,8 @@ commands:
   export   csv --council GSS [--db PATH]      write a council's register as Transparency Code CSV to standard output
   export   ocds [--council GSS] [--ocid-prefix P] [--base-url URL] [--db PATH]
                                               write registers (one council's, or all) as an OCDS 1.1 release package
+  audit    verify [--db PATH]                 check the audit trail's hash chain: exit 0 when intact, 1 naming
+                                              the first entry altered or following one removed
   version                                     print the version
 
 Every flag can also be set by its JOINTLY_* environment variable (see README.md).`
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdToken(ctx, rest, getenv, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "jointly %s\n", version)
 		return nil

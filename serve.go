@@ -14,11 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"jointly/handlers"
+	"jointly/jobs"
 	"jointly/models"
 )
 
-// cmdServe: config → logger → DB → migrate → templates → handlers → serve
-// → graceful shutdown (HTTP server, then DB).
+// cmdServe: config → logger → DB → migrate → templates → handlers → jobs →
+// serve → graceful shutdown (HTTP server, then jobs, then DB).
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := newFlagSet("serve", stderr)
@@ -50,7 +51,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h, err := handlers.New(db, &models.Outbox{Dir: cfg.OutboxDir, From: cfg.MailFrom, Clock: db.Clock}, log, handlers.Config{
+	outbox := &models.Outbox{Dir: cfg.OutboxDir, From: cfg.MailFrom, Clock: db.Clock}
+	h, err := handlers.New(db, outbox, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SigningKey: key, TrustedProxies: cfg.trustedProxies(), SSO: cfg.ssoProviders(), Version: version,
 		OCIDPrefix: cfg.OCIDPrefix, SimulatedClock: !cfg.now.IsZero(),
 	}, reg)
@@ -71,6 +73,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// Each minute (and once now): close bids at their deadline and tell
+	// participants and respondents.
+	closing := jobs.Start(jobs.Deps{DB: db, Outbox: outbox, BaseURL: cfg.BaseURL, Logger: log}, "close-bids", time.Minute, jobs.CloseBids)
+	defer closing.Stop(context.Background()) // on an early return; a no-op after the shutdown below
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB, "version", version)
 	fmt.Fprintf(stdout, "Jointly is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
 	errc := make(chan error, 1)
@@ -85,6 +91,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := closing.Stop(shutdownCtx); err != nil {
+		log.Warn("stopped the minute jobs mid-run", "err", err.Error())
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
