@@ -29,10 +29,10 @@ func TestRoleJourneys(t *testing.T) {
 		role, email, name string
 		nav, notNav       []string
 	}{
-		{"admin", "admin@jointly.example", "Amira Patel", []string{"Users", "Suppliers", "Discovery", "Joint bids"}, []string{"Invite a colleague", "Register", "Partners"}},
-		{"officer", "cio@leeds.gov.uk", "Sam Okafor", []string{"Invite a colleague", "Register", "Partners", "Discovery", "Joint bids"}, []string{"Users", "Suppliers"}},
-		{"councillor", "cllr.hughes@leeds.gov.uk", "Cllr Jane Hughes", []string{"Register", "Partners", "Discovery", "Joint bids"}, []string{"Users", "Invite a colleague", "Suppliers"}},
-		{"supplier", "bids@penninedigital.example", "Tom Whitaker", []string{"Invite a colleague"}, []string{"Users", "Register", "Suppliers", "Partners", "Discovery", "Joint bids"}},
+		{"admin", "admin@jointly.example", "Amira Patel", []string{"Users", "Suppliers", "Discovery", "Joint bids"}, []string{"Invite a colleague", "Register", "Partners", "Opportunities"}},
+		{"officer", "cio@leeds.gov.uk", "Sam Okafor", []string{"Invite a colleague", "Register", "Partners", "Discovery", "Joint bids"}, []string{"Users", "Suppliers", "Opportunities"}},
+		{"councillor", "cllr.hughes@leeds.gov.uk", "Cllr Jane Hughes", []string{"Register", "Partners", "Discovery", "Joint bids"}, []string{"Users", "Invite a colleague", "Suppliers", "Opportunities"}},
+		{"supplier", "bids@penninedigital.example", "Tom Whitaker", []string{"Opportunities", "Invite a colleague"}, []string{"Users", "Register", "Suppliers", "Partners", "Discovery", "Joint bids"}},
 	}
 	for _, r := range roles {
 		t.Run(r.role, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestRoleJourneys(t *testing.T) {
 			s.expectPath("signed-out", "/")
 			s.expectText("signed-out", "h1", "Buy technology together")
 			s.expectTextContains("signed-out", ".govuk-notification-banner", "You have signed out.")
-			s.expectNav("signed-out", []string{"Councils", "Sign in"}, anonymousNotNav)
+			s.expectNav("signed-out", []string{"Councils", "Opportunities", "Sign in"}, anonymousNotNav)
 			if n := s.count(signOutButton); n != 0 {
 				t.Errorf("signed-out: the page still has a Sign out button")
 			}
@@ -177,7 +177,7 @@ func TestAnonymous(t *testing.T) {
 
 	s.open("landing", "/", http.StatusOK)
 	s.expectText("landing", "h1", "Buy technology together")
-	s.expectNav("landing", []string{"Councils", "Sign in"}, anonymousNotNav)
+	s.expectNav("landing", []string{"Councils", "Opportunities", "Sign in"}, anonymousNotNav)
 	if n := s.count(signOutButton); n != 0 {
 		t.Errorf("landing: an anonymous visitor sees a Sign out button")
 	}

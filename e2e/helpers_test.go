@@ -52,6 +52,7 @@ const (
 var (
 	skipReason string          // why the browser tests are skipped (no Chromium)
 	baseURL    string          // http://127.0.0.1:PORT of the running binary
+	binPath    string          // the binary TestMain started, for journeys that start their own
 	browserCtx context.Context // the one Chromium; each journey opens its own browser context in it
 	axeSource  string          // node_modules/axe-core/axe.min.js
 	screenDir  string          // JOINTLY_SCREENSHOTS, or "" for no screenshots
@@ -119,6 +120,7 @@ func run(m *testing.M) int {
 		bin = abs
 	}
 
+	binPath = bin
 	srv, err := startServer(bin, tmp)
 	if err != nil {
 		return fail("start jointly: %v", err)
@@ -389,6 +391,10 @@ type session struct {
 	ctx     context.Context
 	journey string
 	step    int
+	// base is the server the journey visits: baseURL, unless the journey
+	// started a server of its own (newSessionOn), and changes it when it
+	// restarts that server.
+	base string
 
 	mu      sync.Mutex
 	console []consoleEntry
@@ -419,6 +425,13 @@ func (e consoleEntry) isCSPViolation() bool {
 // only when TestMain found no Chromium.
 func newSession(t *testing.T, journey string) *session {
 	t.Helper()
+	return newSessionOn(t, journey, baseURL, journeyTimeout)
+}
+
+// newSessionOn opens a tab, as newSession does, for a journey against the
+// server at base, bounded by timeout.
+func newSessionOn(t *testing.T, journey, base string, timeout time.Duration) *session {
+	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)
 	}
@@ -427,9 +440,9 @@ func newSession(t *testing.T, journey string) *session {
 	if err := chromedp.Do(tabCtx); err != nil {
 		t.Fatalf("open a browser tab: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(tabCtx, journeyTimeout)
+	ctx, cancel := context.WithTimeout(tabCtx, timeout)
 	t.Cleanup(cancel)
-	s := &session{t: t, ctx: ctx, journey: journey}
+	s := &session{t: t, ctx: ctx, journey: journey, base: base}
 	if err := chromedp.Listen(tabCtx, s.record); err != nil {
 		t.Fatalf("listen to the console: %v", err)
 	}
@@ -493,7 +506,7 @@ func (s *session) takeConsole() []consoleEntry {
 // then checks the page.
 func (s *session) open(step, path string, wantStatus int) *network.Response {
 	s.t.Helper()
-	resp, err := chromedp.Run(s.ctx, chromedp.NavigateResponse(baseURL+path))
+	resp, err := chromedp.Run(s.ctx, chromedp.NavigateResponse(s.base+path))
 	if err != nil {
 		s.t.Fatalf("%s: open %s: %v", step, path, err)
 	}
@@ -560,7 +573,7 @@ func (s *session) location() string {
 	if err != nil {
 		s.t.Fatalf("read location: %v", err)
 	}
-	return strings.TrimPrefix(loc, baseURL)
+	return strings.TrimPrefix(loc, s.base)
 }
 
 // axeTags are the rule sets every page must pass.
