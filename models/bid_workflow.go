@@ -318,7 +318,16 @@ func (db *DB) insertActivity(ctx context.Context, tx *sql.Tx, actor User, bidID 
 	if err != nil {
 		return fmt.Errorf("bid activity: %w", err)
 	}
-	return nil
+	// Everything in a bid's feed is also in the hash-chained audit trail,
+	// so no bid event (a comment, a move, a sign-off request) escapes it.
+	detail := map[string]any{"summary": summary}
+	if section != nil {
+		detail["section_id"] = section
+	}
+	if gss != nil {
+		detail["council"] = gss
+	}
+	return db.audit(ctx, tx, actor.ID, "bid.activity."+kind, "bid", fmt.Sprint(bidID), detail)
 }
 
 // setBidStatus moves a bid from one status to the next, if the model

@@ -188,9 +188,11 @@ func (db *DB) SaveResponse(ctx context.Context, actor User, bidID int64, in Resp
 			}
 		}
 		if !in.Submit {
-			_, err := tx.ExecContext(ctx, `UPDATE bid_responses SET status = 'draft', price_pence = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-				in.PricePence, actor.ID, now, id)
-			return err
+			if _, err := tx.ExecContext(ctx, `UPDATE bid_responses SET status = 'draft', price_pence = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
+				in.PricePence, actor.ID, now, id); err != nil {
+				return err
+			}
+			return db.audit(ctx, tx, actor.ID, "response.draft", "bid", fmt.Sprint(bidID), map[string]any{"response_id": id})
 		}
 		sum := ResponseDigest(bidID, actor.SupplierID, *in.PricePence, answers)
 		if _, err := tx.ExecContext(ctx, `UPDATE bid_responses SET status = 'submitted', price_pence = ?, updated_by = ?, updated_at = ?,
@@ -201,8 +203,8 @@ func (db *DB) SaveResponse(ctx context.Context, actor User, bidID int64, in Resp
 			id, sum, now, actor.ID); err != nil {
 			return err
 		}
-		receipt = &Receipt{ResponseID: id, Kind: ResponseSubmitted, SHA256: sum, At: db.now()}
-		receipt.At, _ = parseDBTime(now)
+		at, _ := parseDBTime(now)
+		receipt = &Receipt{ResponseID: id, Kind: ResponseSubmitted, SHA256: sum, At: at}
 		return db.audit(ctx, tx, actor.ID, "response.submit", "bid", fmt.Sprint(bidID),
 			map[string]any{"response_id": id, "sha256": sum, "revision": status == ResponseSubmitted})
 	})
