@@ -77,6 +77,9 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if err := db.SeedDemoBids(ctx); err != nil {
 		return err
 	}
+	if err := db.SeedLibrary(ctx, data.Library); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Demo seed loaded into %s. Demo sign-ins (password for all: %s):\n", cfg.DB, models.DemoPassword)
 	for _, u := range users {
 		fmt.Fprintf(stdout, "  %-11s %-30s %s, %s\n", u.Role, u.Email, u.Name, u.Org)

@@ -17,3 +17,10 @@ var Seed embed.FS
 //
 //go:embed taxonomy
 var Taxonomy embed.FS
+
+// Library holds the starter library written by the team: Markdown items
+// with a front matter block (library/*.md) and the glossary
+// (library/glossary.csv), loaded by the demo seed.
+//
+//go:embed library
+var Library embed.FS

@@ -56,6 +56,9 @@ func buildSeededTemplate() ([]byte, error) {
 	if _, err := db.SeedDemo(ctx, data.Seed); err != nil {
 		return nil, err
 	}
+	if err := db.SeedLibrary(ctx, data.Library); err != nil {
+		return nil, err
+	}
 	// VACUUM INTO writes one self-contained file, WAL folded in.
 	out := filepath.Join(dir, "template.db")
 	if _, err := db.W.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
