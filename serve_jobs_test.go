@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -52,7 +51,7 @@ func TestServeClosesDueBidsAtStartUp(t *testing.T) {
 		if time.Now().After(wait) {
 			t.Fatalf("no close notices in the outbox within a minute of starting (%d emails)\nstderr:\n%s", len(mail), stderr.String())
 		}
-		mail = readOutbox(t, outbox)
+		mail = testutil.ReadOutbox(t, outbox)
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -76,28 +75,4 @@ func TestServeClosesDueBidsAtStartUp(t *testing.T) {
 	if n := countRows(t, db, `SELECT count(*) FROM bids WHERE status = 'closed' AND close_notified_at IS NOT NULL`); n != 1 {
 		t.Errorf("%d bids closed and told, want the demo's published bid", n)
 	}
-}
-
-// readOutbox is the raw text of each email written to dir so far.
-func readOutbox(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".eml" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
-	}
-	return out
 }

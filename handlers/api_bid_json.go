@@ -275,6 +275,22 @@ func (h *Handlers) readAPIBody(c *gin.Context, what string, optional bool) ([]by
 	return data, true
 }
 
+// readAPIObject reads the request's body, one JSON object, strictly into v
+// (see decodeStrict). On a problem it answers (413, 415, 400 with
+// notObject, or 422 naming the fields, with messages for some: see
+// bodyProblem) and returns false. what names the body in messages.
+func (h *Handlers) readAPIObject(c *gin.Context, what string, v any, notObject string, messages map[string]string) bool {
+	data, ok := h.readAPIBody(c, what, false)
+	if !ok {
+		return false
+	}
+	if err := decodeStrict(data, v, ""); err != nil {
+		h.bodyProblem(c, err, notObject, messages)
+		return false
+	}
+	return true
+}
+
 // bodyProblem answers decodeStrict's error: 422 naming the fields (with
 // clearer messages for some, since "must be a string" misleads for a
 // list), or 400 with notObject when the body is not one JSON object.

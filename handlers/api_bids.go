@@ -80,16 +80,12 @@ func (h *Handlers) apiListBids(c *gin.Context) {
 func (h *Handlers) apiCreateBid(c *gin.Context) {
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	data, ok := h.readAPIBody(c, "the bid", false)
-	if !ok {
-		return
-	}
 	var in apiBidBody
-	if err := decodeStrict(data, &in, ""); err != nil {
-		h.bodyProblem(c, err, "The body must be one JSON object: the bid.", map[string]string{
-			"partner_gss":           `partner_gss must be a list of councils' GSS codes, such as ["E08000032"]`,
-			"replaces_contract_ids": "replaces_contract_ids must be a list of contract ids, such as [101, 202]",
-		})
+	listMessages := map[string]string{
+		"partner_gss":           `partner_gss must be a list of councils' GSS codes, such as ["E08000032"]`,
+		"replaces_contract_ids": "replaces_contract_ids must be a list of contract ids, such as [101, 202]",
+	}
+	if !h.readAPIObject(c, "the bid", &in, "The body must be one JSON object: the bid.", listMessages) {
 		return
 	}
 	id, err := h.DB.CreateBid(ctx, *u, models.NewBid{Title: in.Title, Summary: in.Summary, CategorySlug: in.Category,
@@ -161,13 +157,8 @@ func (h *Handlers) apiSaveSection(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	data, ok := h.readAPIBody(c, "the section", false)
-	if !ok {
-		return
-	}
 	var in apiSectionBody
-	if err := decodeStrict(data, &in, ""); err != nil {
-		h.bodyProblem(c, err, `The body must be one JSON object: {"body": …, "base_version": …}.`, nil)
+	if !h.readAPIObject(c, "the section", &in, `The body must be one JSON object: {"body": …, "base_version": …}.`, nil) {
 		return
 	}
 	verr := &models.ValidationError{}

@@ -121,14 +121,9 @@ func (h *Handlers) apiSaveResponse(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	data, ok := h.readAPIBody(c, "the response", false)
-	if !ok {
-		return
-	}
 	var body apiSealedResponseBody
-	if err := decodeStrict(data, &body, ""); err != nil {
-		h.bodyProblem(c, err, `The body must be one JSON object: {"answers": [{"criterion_id": …, "text": …}], "price_pence": …, "submit": …}.`,
-			map[string]string{"answers": `answers must be a list of {"criterion_id": …, "text": …}`})
+	if !h.readAPIObject(c, "the response", &body, `The body must be one JSON object: {"answers": [{"criterion_id": …, "text": …}], "price_pence": …, "submit": …}.`,
+		map[string]string{"answers": `answers must be a list of {"criterion_id": …, "text": …}`}) {
 		return
 	}
 	in, verr := sealedResponseInputOf(b, body)
@@ -224,18 +219,11 @@ func apiSealedResponseFields(b models.Bid, in models.ResponseInput, verr *models
 // apiWithdrawResponse: POST /api/v1/opportunities/:id/response/withdraw
 // takes a submission back before the deadline, with an emailed receipt.
 func (h *Handlers) apiWithdrawResponse(c *gin.Context) {
-	ctx, u := c.Request.Context(), *currentUser(c)
-	b, err := h.loadOpportunityToRespond(c)
+	_, rc, err := h.withdrawOwnResponse(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	rc, err := h.DB.WithdrawResponse(ctx, u, b.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.emailResponseReceipt(ctx, b, u, rc)
 	h.json(c, http.StatusOK, gin.H{"status": models.ResponseWithdrawn,
 		"receipt": gin.H{"sha256": rc.SHA256, "withdrawn_at": rc.At.UTC()}})
 }

@@ -186,6 +186,19 @@ func (h *Handlers) signIn(c *gin.Context, u models.User) error {
 	return nil
 }
 
+// signInAndGo signs u in, then sends them to path (303) with the flash
+// message key, if any: the end of every way of signing in.
+func (h *Handlers) signInAndGo(c *gin.Context, u models.User, flashKey, path string) {
+	if err := h.signIn(c, u); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if flashKey != "" {
+		h.flash(c, flashKey)
+	}
+	seeOther(c, path)
+}
+
 // safeNext returns next if it is a path on this site, else "/": sign-in
 // must never redirect elsewhere.
 func safeNext(next string) string {

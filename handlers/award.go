@@ -34,11 +34,8 @@ type awardForm struct {
 }
 
 func awardFormFrom(c *gin.Context) awardForm {
-	part := func(name string) dateParts {
-		return dateParts{Day: c.PostForm(name + "-day"), Month: c.PostForm(name + "-month"), Year: c.PostForm(name + "-year")}
-	}
 	return awardForm{ResponseID: c.PostForm("response_id"), Value: c.PostForm("value"),
-		Start: part("start_date"), End: part("end_date")}
+		Start: datePartsFromForm(c, "start_date"), End: datePartsFromForm(c, "end_date")}
 }
 
 // Validate reads what was typed into the award model's input, with the
@@ -261,13 +258,8 @@ func (h *Handlers) apiAwardBid(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	data, ok := h.readAPIBody(c, "the award", false)
-	if !ok {
-		return
-	}
 	var body apiAwardBody
-	if err := decodeStrict(data, &body, ""); err != nil {
-		h.bodyProblem(c, err, `The body must be one JSON object: {"response_id": …, "value_pence": …, "start_date": …, "end_date": …}.`, nil)
+	if !h.readAPIObject(c, "the award", &body, `The body must be one JSON object: {"response_id": …, "value_pence": …, "start_date": …, "end_date": …}.`, nil) {
 		return
 	}
 	var in models.AwardInput

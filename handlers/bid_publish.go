@@ -24,10 +24,11 @@ type deadlineParts struct {
 	Time string
 }
 
-// deadlineField is what the page's deadline partial draws.
-type deadlineField struct {
-	Name, Legend, Hint, Error string
-	Parts                     deadlineParts
+// Input is the deadline as the page's "dateInput" partial draws it: a
+// date input and a time box under a medium legend.
+func (d deadlineParts) Input(name, legend, hint string, verr *models.ValidationError) dateInput {
+	return dateInput{Name: name, Legend: legend, Hint: hint, Error: verr.Message(name), LegendSize: "m",
+		Parts: d.dateParts, WithTime: true, Time: d.Time}
 }
 
 // publishPage is the lead's page for publishing a bid, or once it is
@@ -37,7 +38,7 @@ type publishPage struct {
 	Bid                     models.Bid
 	Problems                []string
 	Awaiting                []models.BidParticipant
-	Response, Clarification deadlineField
+	Response, Clarification dateInput
 	MinDays                 int
 }
 
@@ -57,15 +58,13 @@ func (p publishPage) CanSignOff() bool {
 
 // deadlineFromForm reads deadline name's boxes.
 func deadlineFromForm(c *gin.Context, name string) deadlineParts {
-	return deadlineParts{dateParts: dateParts{Day: c.PostForm(name + "-day"), Month: c.PostForm(name + "-month"),
-		Year: c.PostForm(name + "-year")}, Time: c.PostForm(name + "-time")}
+	return deadlineParts{dateParts: datePartsFromForm(c, name), Time: c.PostForm(name + "-time")}
 }
 
 // deadlineInput shows instant t in UK time in a deadline's boxes.
 func deadlineInput(t time.Time) deadlineParts {
 	l := t.In(models.London())
-	return deadlineParts{dateParts: dateParts{Day: strconv.Itoa(l.Day()), Month: strconv.Itoa(int(l.Month())),
-		Year: strconv.Itoa(l.Year())}, Time: l.Format("15:04")}
+	return deadlineParts{dateParts: datePartsOf(l), Time: l.Format("15:04")}
 }
 
 var clockTime = regexp.MustCompile(`^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$`)
@@ -110,12 +109,10 @@ func publishRefusal(b models.Bid) error {
 func (h *Handlers) renderPublication(c *gin.Context, b models.Bid, response, clarification deadlineParts, verr *models.ValidationError) {
 	page, status := h.formPage(c, problemsInOrder(verr, "response_deadline", "clarification_deadline"))
 	data := publishPage{Page: page, Bid: b, Problems: b.Problems(), Awaiting: b.AwaitingSignOff(), MinDays: models.MinResponseDays,
-		Response: deadlineField{Name: "response_deadline", Legend: "Response deadline", Parts: response,
-			Hint: "When responses are due. Late responses are refused. For example, 27 3 2027"},
-		Clarification: deadlineField{Name: "clarification_deadline", Legend: "Clarification deadline", Parts: clarification,
-			Hint: "When suppliers' questions close: before the response deadline. For example, 22 3 2027"}}
-	data.Response.Error = verr.Message("response_deadline")
-	data.Clarification.Error = verr.Message("clarification_deadline")
+		Response: response.Input("response_deadline", "Response deadline",
+			"When responses are due. Late responses are refused. For example, 27 3 2027", verr),
+		Clarification: clarification.Input("clarification_deadline", "Clarification deadline",
+			"When suppliers' questions close: before the response deadline. For example, 22 3 2027", verr)}
 	h.render(c, status, "bid_publish", data)
 }
 

@@ -45,6 +45,16 @@ func (h *Handlers) loadSection(c *gin.Context) (models.Bid, models.BidSection, e
 	return b, models.BidSection{}, fmt.Errorf("section %d of bid %d: %w", sid, b.ID, models.ErrNotFound)
 }
 
+// loadSectionToEdit is loadSection, refused (with the model's reason) once
+// the bid's text can no longer change.
+func (h *Handlers) loadSectionToEdit(c *gin.Context) (models.Bid, models.BidSection, error) {
+	b, s, err := h.loadSection(c)
+	if err == nil {
+		err = b.EditRefusal()
+	}
+	return b, s, err
+}
+
 // sectionPage is one section: its text, and on the councils' side its
 // comments and the form to add one.
 type sectionPage struct {
@@ -108,10 +118,7 @@ type sectionEditPage struct {
 
 // editSection is the section's text in a form: GET /bids/:id/sections/:section_id/edit.
 func (h *Handlers) editSection(c *gin.Context) {
-	b, s, err := h.loadSection(c)
-	if err == nil {
-		err = b.EditRefusal()
-	}
+	b, s, err := h.loadSectionToEdit(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -129,10 +136,7 @@ type sectionForm struct {
 // someone did, nothing is saved and the author gets both texts to merge
 // (409).
 func (h *Handlers) saveSection(c *gin.Context) {
-	b, s, err := h.loadSection(c)
-	if err == nil {
-		err = b.EditRefusal()
-	}
+	b, s, err := h.loadSectionToEdit(c)
 	if err != nil {
 		h.fail(c, err)
 		return

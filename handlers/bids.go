@@ -81,7 +81,7 @@ func (h *Handlers) listBids(c *gin.Context) {
 	h.render(c, http.StatusOK, "bids", bidListPage{Page: h.page(c), Bids: bids, Total: total, Q: q,
 		Searching: models.FTSQuery(q) != "", Status: status, Statuses: models.BidStatuses, Mine: mine, CanMine: canMine,
 		CanStart:   models.Allowed(u.Role, models.ActionEditBids),
-		Pagination: paginate(page, pageCount(total, bidsPerPage), href)})
+		Pagination: paginate("Pages of joint bids", page, pageCount(total, bidsPerPage), href)})
 }
 
 // bidParticipantView is a participant ready to show.

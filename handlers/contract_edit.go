@@ -27,12 +27,6 @@ func (p contractFormPage) DateInput(name, legend, hint string) dateInput {
 	return dateInput{Name: name, Legend: legend, Hint: hint, Parts: p.Form.Date(name), Error: p.Errors.Message(name)}
 }
 
-// dateInput is what the date input template needs.
-type dateInput struct {
-	Name, Legend, Hint, Error string
-	Parts                     dateParts
-}
-
 // Radios is a group of radios of the form, with its message. Every group
 // offers "Not known", as registers often do not say.
 func (p contractFormPage) Radios(name, legend, hint string) radioGroup {

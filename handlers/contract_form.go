@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"jointly/models"
 	"jointly/templates"
 )
@@ -59,6 +61,28 @@ type contractForm struct {
 // dateParts is a GOV.UK date input's three boxes, as typed.
 type dateParts struct{ Day, Month, Year string }
 
+// datePartsFromForm reads the posted boxes of date input name: name-day,
+// name-month and name-year.
+func datePartsFromForm(c *gin.Context, name string) dateParts {
+	return dateParts{Day: c.PostForm(name + "-day"), Month: c.PostForm(name + "-month"), Year: c.PostForm(name + "-year")}
+}
+
+// datePartsOf shows the calendar date of t in the boxes.
+func datePartsOf(t time.Time) dateParts {
+	return dateParts{Day: strconv.Itoa(t.Day()), Month: strconv.Itoa(int(t.Month())), Year: strconv.Itoa(t.Year())}
+}
+
+// dateInput is what the "dateInput" partial (templates/partials/forms.html)
+// draws: a GOV.UK date input with its message, and for a deadline a time
+// box too.
+type dateInput struct {
+	Name, Legend, Hint, Error string
+	LegendSize                string // the govuk-fieldset__legend-- size: "s" when empty
+	Parts                     dateParts
+	WithTime                  bool   // draw the time box (name-time), UK time
+	Time                      string // the time box as typed
+}
+
 // Date returns the boxes of the date field name ("end_date").
 func (f *contractForm) Date(name string) dateParts {
 	switch name {
@@ -79,8 +103,7 @@ func (f *contractForm) Date(name string) dateParts {
 func (f *contractForm) setDate(name string, d models.Date) {
 	p := dateParts{}
 	if !d.IsZero() {
-		t := d.Time()
-		p = dateParts{strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())}
+		p = datePartsOf(d.Time())
 	}
 	switch name {
 	case "start_date":
@@ -232,6 +255,8 @@ func formFromContract(c models.Contract) contractForm {
 	return f
 }
 
+// yesNoValue writes a *bool back as a yes/no radio's value: "" for
+// neither.
 func yesNoValue(b *bool) string {
 	switch {
 	case b == nil:

@@ -177,7 +177,7 @@ func TestPaginate(t *testing.T) {
 		{10, 10, "<9 1 … 9 [10] >"},
 	}
 	for _, tt := range tests {
-		if got := show(paginate(tt.current, tt.pages, href)); got != tt.want {
+		if got := show(paginate("", tt.current, tt.pages, href)); got != tt.want {
 			t.Errorf("paginate(%d, %d) = %s, want %s", tt.current, tt.pages, got, tt.want)
 		}
 	}

@@ -60,29 +60,29 @@ func (scoredResponsePage) MaxScore() int { return models.MaxScore }
 // Points shows a weighted total.
 func (scoredResponsePage) Points(total float64) string { return formatPoints(total) }
 
-// panelResponseFor is the response :rid of sheet, or not found.
-func panelResponseFor(c *gin.Context, sheet models.ScoreSheet) (models.Response, error) {
+// panelResponse loads the score sheet of the bid of the URL and, from
+// it, the response :rid: a response not on the sheet is not found.
+func (h *Handlers) panelResponse(c *gin.Context) (models.Bid, models.ScoreSheet, models.Response, error) {
+	b, sheet, err := h.scoreSheet(c)
+	if err != nil {
+		return b, sheet, models.Response{}, err
+	}
 	rid, err := idParam(c, "rid")
 	if err != nil {
-		return models.Response{}, err
+		return b, sheet, models.Response{}, err
 	}
 	for _, r := range sheet.Responses {
 		if r.ID == rid {
-			return r, nil
+			return b, sheet, r, nil
 		}
 	}
-	return models.Response{}, fmt.Errorf("response %d: %w", rid, models.ErrNotFound)
+	return b, sheet, models.Response{}, fmt.Errorf("response %d: %w", rid, models.ErrNotFound)
 }
 
 // showResponse is one response with the scoring form: GET
 // /bids/:id/responses/:rid.
 func (h *Handlers) showResponse(c *gin.Context) {
-	b, sheet, err := h.scoreSheet(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	r, err := panelResponseFor(c, sheet)
+	b, sheet, r, err := h.panelResponse(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -165,12 +165,7 @@ func (h *Handlers) saveScores(c *gin.Context) { h.saveScoreForm(c, "score") }
 func (h *Handlers) saveModeration(c *gin.Context) { h.saveScoreForm(c, "moderated") }
 
 func (h *Handlers) saveScoreForm(c *gin.Context, field string) {
-	b, sheet, err := h.scoreSheet(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	r, err := panelResponseFor(c, sheet)
+	b, sheet, r, err := h.panelResponse(c)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -174,10 +174,5 @@ func (h *Handlers) acceptInvitation(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.flash(c, "welcome")
-	seeOther(c, "/")
+	h.signInAndGo(c, u, "welcome", "/")
 }

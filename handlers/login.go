@@ -104,11 +104,7 @@ func (h *Handlers) createLogin(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	seeOther(c, safeNext(f.Next))
+	h.signInAndGo(c, u, "", safeNext(f.Next))
 }
 
 // deleteLogin signs this browser out.

@@ -130,7 +130,7 @@ func (h *Handlers) listOpportunities(c *gin.Context) {
 	h.render(c, status, "opportunities", opportunityListPage{Page: p, Form: f, Categories: cats, Opportunities: rows,
 		Total: total, Searching: models.FTSQuery(f.Q) != "",
 		Filtered:   f.Q != "" || f.Category != "" || f.MinValue != "" || f.MaxValue != "" || f.ClosingBefore != "" || f.IncludeClosed,
-		Pagination: paginate(page, pageCount(total, opportunitiesPerPage), href)})
+		Pagination: paginate("Pages of opportunities", page, pageCount(total, opportunitiesPerPage), href)})
 }
 
 // userOrAnonymous is the current user, or the anonymous visitor.

@@ -5,6 +5,7 @@ import "strconv"
 // pagination is the GOV.UK pagination component's data: previous and next
 // links, and numbered pages with ellipses for the ones left out.
 type pagination struct {
+	Label          string // the nav's aria-label: "Pages of joint bids"
 	Previous, Next string // links, or "" at either end
 	Items          []pageItem
 }
@@ -24,12 +25,13 @@ func pageCount(total, perPage int) int {
 
 // paginate lays out the pages as GOV.UK recommends: the first, the last,
 // the current one and those either side of it, with "…" for the gaps. One
-// page needs no pagination: it returns nil.
-func paginate(current, pages int, href func(page int) string) *pagination {
+// page needs no pagination: it returns nil. label names the pages for
+// screen readers: "Pages of joint bids".
+func paginate(label string, current, pages int, href func(page int) string) *pagination {
 	if pages <= 1 {
 		return nil
 	}
-	p := &pagination{}
+	p := &pagination{Label: label}
 	if current > 1 {
 		p.Previous = href(current - 1)
 	}

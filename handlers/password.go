@@ -106,12 +106,7 @@ func (h *Handlers) updatePassword(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.flash(c, "password-set")
-	seeOther(c, "/")
+	h.signInAndGo(c, u, "password-set", "/")
 }
 
 // absoluteURL makes a link for an email.

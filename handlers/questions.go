@@ -41,9 +41,9 @@ func (h *Handlers) askQuestion(c *gin.Context) {
 // questionView is one question on the councils' page.
 type questionView struct {
 	models.Question
-	Paragraphs, AnswerParagraphs []string
-	Field                        string // the answer textarea's id: answer-<question id>
-	Draft                        string // the answer as typed, when shown again
+	QuestionParagraphs, AnswerParagraphs []string
+	Field                                string // the answer textarea's id: answer-<question id>
+	Draft                                string // the answer as typed, when shown again
 }
 
 type bidQuestionsPage struct {
@@ -87,7 +87,7 @@ func (h *Handlers) renderBidQuestions(c *gin.Context, b models.Bid, qid int64, d
 		data.Refusal = pub.Message
 	}
 	for _, q := range qs {
-		v := questionView{Question: q, Paragraphs: bidParagraphs(q.Text), AnswerParagraphs: bidParagraphs(q.Answer),
+		v := questionView{Question: q, QuestionParagraphs: bidParagraphs(q.Text), AnswerParagraphs: bidParagraphs(q.Answer),
 			Field: fmt.Sprintf("answer-%d", q.ID)}
 		if q.Answered() {
 			data.Answered = append(data.Answered, v)
@@ -101,16 +101,23 @@ func (h *Handlers) renderBidQuestions(c *gin.Context, b models.Bid, qid int64, d
 	h.render(c, status, "bid_questions", data)
 }
 
+// questionToAnswer loads the bid of the URL, refusing anyone who may not
+// answer its questions, and reads the question's id (:qid).
+func (h *Handlers) questionToAnswer(c *gin.Context) (models.Bid, int64, error) {
+	u := currentUser(c)
+	b, err := h.loadBidFor(c, func(b models.Bid) error { return b.AnswerRefusal(*u) })
+	if err != nil {
+		return b, 0, err
+	}
+	qid, err := idParam(c, "qid")
+	return b, qid, err
+}
+
 // answerQuestion publishes an answer: POST /bids/:id/questions/:qid/answer
 // (answer). The answer is emailed at once to every follower and asker.
 func (h *Handlers) answerQuestion(c *gin.Context) {
 	u := currentUser(c)
-	b, err := h.loadBidFor(c, func(b models.Bid) error { return b.AnswerRefusal(*u) })
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	qid, err := idParam(c, "qid")
+	b, qid, err := h.questionToAnswer(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -184,13 +191,8 @@ func (h *Handlers) apiAskQuestion(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	data, ok := h.readAPIBody(c, "the question", false)
-	if !ok {
-		return
-	}
 	var in apiQuestionBody
-	if err := decodeStrict(data, &in, ""); err != nil {
-		h.bodyProblem(c, err, `The body must be one JSON object: {"question": …}.`, nil)
+	if !h.readAPIObject(c, "the question", &in, `The body must be one JSON object: {"question": …}.`, nil) {
 		return
 	}
 	if in.Question == nil {
@@ -210,23 +212,13 @@ func (h *Handlers) apiAskQuestion(c *gin.Context) {
 // once.
 func (h *Handlers) apiAnswerQuestion(c *gin.Context) {
 	u := currentUser(c)
-	b, err := h.loadBidFor(c, func(b models.Bid) error { return b.AnswerRefusal(*u) })
+	b, qid, err := h.questionToAnswer(c)
 	if err != nil {
 		h.fail(c, err)
-		return
-	}
-	qid, err := idParam(c, "qid")
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	data, ok := h.readAPIBody(c, "the answer", false)
-	if !ok {
 		return
 	}
 	var in apiAnswerBody
-	if err := decodeStrict(data, &in, ""); err != nil {
-		h.bodyProblem(c, err, `The body must be one JSON object: {"answer": …}.`, nil)
+	if !h.readAPIObject(c, "the answer", &in, `The body must be one JSON object: {"answer": …}.`, nil) {
 		return
 	}
 	if in.Answer == nil {

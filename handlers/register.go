@@ -207,7 +207,7 @@ func (h *Handlers) listContracts(c *gin.Context) {
 		data.First = (q.Page-1)*registerPageSize + 1
 		data.Last = data.First + n - 1
 	}
-	data.Pagination = paginate(q.Page, pages, func(n int) string {
+	data.Pagination = paginate("Pages of the register", q.Page, pages, func(n int) string {
 		p := q
 		p.Page = n
 		return p.href(council.GSSCode)

@@ -225,20 +225,30 @@ func (h *Handlers) saveResponse(c *gin.Context) {
 // withdrawResponse: POST /opportunities/:id/response/withdraw takes the
 // submission back before the deadline, with an emailed receipt.
 func (h *Handlers) withdrawResponse(c *gin.Context) {
+	b, _, err := h.withdrawOwnResponse(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.flash(c, "response-withdrawn")
+	seeOther(c, sealedResponsePath(b.ID))
+}
+
+// withdrawOwnResponse takes back the signed-in supplier's submission to
+// the opportunity of the URL and emails them the receipt, for the page
+// and the API alike.
+func (h *Handlers) withdrawOwnResponse(c *gin.Context) (models.Bid, models.Receipt, error) {
 	ctx, u := c.Request.Context(), *currentUser(c)
 	b, err := h.loadOpportunityToRespond(c)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return b, models.Receipt{}, err
 	}
 	rc, err := h.DB.WithdrawResponse(ctx, u, b.ID)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return b, rc, err
 	}
 	h.emailResponseReceipt(ctx, b, u, rc)
-	h.flash(c, "response-withdrawn")
-	seeOther(c, sealedResponsePath(b.ID))
+	return b, rc, nil
 }
 
 // emailResponseReceipt sends a submission's or withdrawal's receipt to the user

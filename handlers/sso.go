@@ -213,11 +213,7 @@ func (h *Handlers) completeSSO(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	seeOther(c, safeNext(attempt.Next))
+	h.signInAndGo(c, u, "", safeNext(attempt.Next))
 }
 
 func claimTrue(claims map[string]any, name string) bool {

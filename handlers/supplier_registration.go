@@ -30,17 +30,6 @@ func yesNo(v string) *bool {
 	return nil
 }
 
-// radioValue writes a *bool back as the radio's value.
-func radioValue(b *bool) string {
-	switch {
-	case b == nil:
-		return ""
-	case *b:
-		return "yes"
-	}
-	return "no"
-}
-
 // categoryChoice is one checkbox of the categories of interest.
 type categoryChoice struct {
 	ID, Value, Label string
@@ -198,12 +187,7 @@ func (h *Handlers) verifySupplierEmail(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.flash(c, "email-confirmed")
-	seeOther(c, "/supplier/profile")
+	h.signInAndGo(c, u, "email-confirmed", "/supplier/profile")
 }
 
 // supplierProfileForm is the profile form as posted.
@@ -232,7 +216,7 @@ func (h *Handlers) renderSupplierProfile(c *gin.Context, status int, f *supplier
 		return
 	}
 	if f == nil {
-		f = &supplierProfileForm{SME: radioValue(p.SME), VCSE: radioValue(p.VCSE), Categories: p.Categories,
+		f = &supplierProfileForm{SME: yesNoValue(p.SME), VCSE: yesNoValue(p.VCSE), Categories: p.Categories,
 			ContactName: p.ContactName, ContactEmail: p.ContactEmail, Phone: p.ContactPhone}
 	}
 	cats, err := h.categoryChoices(c, f.Categories)

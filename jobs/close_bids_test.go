@@ -8,7 +8,6 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -115,28 +114,13 @@ type sent struct{ to, subject, text string }
 
 func outbox(t *testing.T, dir string) []sent {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []sent
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".eml" {
-			continue
-		}
-		f, err := os.Open(filepath.Join(dir, e.Name()))
+	for _, raw := range testutil.ReadOutbox(t, dir) {
+		m, err := mail.ReadMessage(strings.NewReader(raw))
 		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := mail.ReadMessage(f)
-		if err != nil {
-			t.Fatalf("%s: %v", e.Name(), err)
+			t.Fatalf("%v:\n%s", err, raw)
 		}
 		body, err := io.ReadAll(quotedprintable.NewReader(m.Body))
-		f.Close()
 		if err != nil {
 			t.Fatal(err)
 		}

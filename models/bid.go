@@ -566,6 +566,27 @@ type BidFilter struct {
 	Offset int
 }
 
+// bidSearch is a bid list's full-text search over the bids' title, summary
+// and sections: the join on the matches (with its arguments), the order
+// (best match first, the title weighing most) and each bid's snippet of
+// text around the match.
+type bidSearch struct {
+	join    string
+	args    []any
+	order   string
+	snippet string
+}
+
+// bidTextSearch searches for q when it has words to search for; otherwise
+// it joins nothing, keeps the list's own order and gives no snippets.
+func bidTextSearch(q, order string) bidSearch {
+	if fts := FTSQuery(q); fts != "" {
+		return bidSearch{join: `JOIN bids_fts ON bids_fts.rowid = b.id AND bids_fts MATCH ? `, args: []any{fts},
+			order: `bm25(bids_fts, 10.0, 4.0, 1.0), b.id DESC`, snippet: `snippet(bids_fts, -1, '', '', '…', 24)`}
+	}
+	return bidSearch{order: order, snippet: `''`}
+}
+
 // Bids lists the bids viewer may see, newest activity first (or best
 // match first when searching): published bids, and the drafts of the
 // viewer's own council's bids. It applies exactly BidByID's rule, so no
@@ -581,17 +602,10 @@ func (db *DB) Bids(ctx context.Context, viewer User, f BidFilter) ([]BidSummary,
 	where := []string{bidVisibleSQL}
 	args := bidVisibleArgs(viewer)
 	gss, _ := args[0].(string)
+	search := bidTextSearch(f.Q, `b.updated_at DESC, b.id DESC`)
 	from := `FROM bids b JOIN categories k ON k.slug = b.category_slug JOIN councils c ON c.gss_code = b.lead_gss
-		LEFT JOIN bid_participants mine ON mine.bid_id = b.id AND mine.council_gss = ? `
-	fromArgs := []any{gss}
-	order := `b.updated_at DESC, b.id DESC`
-	snippet := `''`
-	if q := FTSQuery(f.Q); q != "" {
-		from += `JOIN bids_fts ON bids_fts.rowid = b.id AND bids_fts MATCH ? `
-		fromArgs = append(fromArgs, q)
-		order = `bm25(bids_fts, 10.0, 4.0, 1.0), b.id DESC`
-		snippet = `snippet(bids_fts, -1, '', '', '…', 24)`
-	}
+		LEFT JOIN bid_participants mine ON mine.bid_id = b.id AND mine.council_gss = ? ` + search.join
+	fromArgs := append([]any{gss}, search.args...)
 	if f.Status != "" {
 		where = append(where, `b.status = ?`)
 		args = append(args, string(f.Status))
@@ -607,8 +621,8 @@ func (db *DB) Bids(ctx context.Context, viewer User, f BidFilter) ([]BidSummary,
 	}
 	rows, err := db.R.QueryContext(ctx, `SELECT b.id, b.title, b.category_slug, k.name, b.lead_gss, c.name, b.status,
 		(SELECT count(*) FROM bid_participants a WHERE a.bid_id = b.id AND a.state = 'accepted'),
-		coalesce(b.response_deadline, ''), b.updated_at, coalesce(mine.state, ''), `+snippet+` `+
-		from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(all, f.Limit, f.Offset)...)
+		coalesce(b.response_deadline, ''), b.updated_at, coalesce(mine.state, ''), `+search.snippet+` `+
+		from+cond+` ORDER BY `+search.order+` LIMIT ? OFFSET ?`, append(all, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list bids: %w", err)
 	}

@@ -136,18 +136,5 @@ func (db *DB) MarkCloseNotified(ctx context.Context, bidID int64) error {
 
 // usersWhere lists active users matching cond (with one argument).
 func (db *DB) usersWhere(ctx context.Context, cond string, arg any) ([]User, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT `+userColumns+userFrom+`WHERE u.disabled_at IS NULL AND `+cond+` ORDER BY u.id`, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return db.queryUsers(ctx, `SELECT `+userColumns+userFrom+`WHERE u.disabled_at IS NULL AND `+cond+` ORDER BY u.id`, arg)
 }

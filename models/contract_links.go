@@ -51,12 +51,20 @@ func (db *DB) ContractLinks(ctx context.Context, viewer User, id int64) (Contrac
 // linkedContracts lists the contracts in column other of the replacements
 // whose column this is id.
 func (db *DB) linkedContracts(ctx context.Context, other, this string, id int64) ([]LinkedContract, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT `+other+`, coalesce(k.title, ''), coalesce(k.council_gss, ''), coalesce(co.name, '')
+	return db.queryLinkedContracts(ctx, fmt.Sprintf("contracts linked to %d", id), `SELECT `+other+`,
+		coalesce(k.title, ''), coalesce(k.council_gss, ''), coalesce(co.name, '')
 		FROM contract_replacements r LEFT JOIN contracts k ON k.id = `+other+`
 		LEFT JOIN councils co ON co.gss_code = k.council_gss
 		WHERE `+this+` = ? ORDER BY co.name, `+other, id)
+}
+
+// queryLinkedContracts runs query, which selects each contract's id,
+// title, council GSS code and council name; what names the list in an
+// error.
+func (db *DB) queryLinkedContracts(ctx context.Context, what, query string, args ...any) ([]LinkedContract, error) {
+	rows, err := db.R.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("contracts linked to %d: %w", id, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []LinkedContract
@@ -76,19 +84,6 @@ func (db *DB) BidContracts(ctx context.Context, viewer User, bidID int64) ([]Lin
 	if err := db.requireInternal(ctx, viewer, bidID); err != nil {
 		return nil, err
 	}
-	rows, err := db.R.QueryContext(ctx, `SELECT c.id, c.title, c.council_gss, co.name FROM contracts c
-		JOIN councils co ON co.gss_code = c.council_gss WHERE c.bid_id = ? ORDER BY co.name, c.id`, bidID)
-	if err != nil {
-		return nil, fmt.Errorf("contracts of bid %d: %w", bidID, err)
-	}
-	defer rows.Close()
-	var out []LinkedContract
-	for rows.Next() {
-		var c LinkedContract
-		if err := rows.Scan(&c.ID, &c.Title, &c.CouncilGSS, &c.CouncilName); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.queryLinkedContracts(ctx, fmt.Sprintf("contracts of bid %d", bidID), `SELECT c.id, c.title, c.council_gss, co.name
+		FROM contracts c JOIN councils co ON co.gss_code = c.council_gss WHERE c.bid_id = ? ORDER BY co.name, c.id`, bidID)
 }

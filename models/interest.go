@@ -144,19 +144,9 @@ func (db *DB) ExpressionsOfInterest(ctx context.Context, viewer User, gss string
 // CouncilOfficers lists the active officers of council gss, who hear of
 // expressions of interest.
 func (db *DB) CouncilOfficers(ctx context.Context, gss string) ([]User, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT `+userColumns+userFrom+`WHERE u.council_gss = ? AND u.role = 'officer'
-		AND u.disabled_at IS NULL ORDER BY u.id`, gss)
+	us, err := db.usersWhere(ctx, `u.council_gss = ? AND u.role = 'officer'`, gss)
 	if err != nil {
 		return nil, fmt.Errorf("officers of %s: %w", gss, err)
 	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return us, nil
 }

@@ -71,19 +71,12 @@ func (db *DB) Opportunities(ctx context.Context, viewer User, f OpportunityFilte
 	}
 	f.Limit = min(f.Limit, 200)
 	f.Offset = max(f.Offset, 0)
-	from := `FROM bids b JOIN categories k ON k.slug = b.category_slug JOIN councils c ON c.gss_code = b.lead_gss `
-	var fromArgs []any
+	search := bidTextSearch(f.Q, `(b.status = 'published') DESC, CASE WHEN b.status = 'published' THEN b.response_deadline END ASC,
+		b.response_deadline DESC, b.id DESC`)
+	from := `FROM bids b JOIN categories k ON k.slug = b.category_slug JOIN councils c ON c.gss_code = b.lead_gss ` + search.join
+	fromArgs := search.args
 	where := []string{bidVisibleSQL, `b.published_at IS NOT NULL`}
 	args := publicBidArgs()
-	order := `(b.status = 'published') DESC, CASE WHEN b.status = 'published' THEN b.response_deadline END ASC,
-		b.response_deadline DESC, b.id DESC`
-	snippet := `''`
-	if q := FTSQuery(f.Q); q != "" {
-		from += `JOIN bids_fts ON bids_fts.rowid = b.id AND bids_fts MATCH ? `
-		fromArgs = append(fromArgs, q)
-		order = `bm25(bids_fts, 10.0, 4.0, 1.0), b.id DESC`
-		snippet = `snippet(bids_fts, -1, '', '', '…', 24)`
-	}
 	if f.Category != "" {
 		where = append(where, `b.category_slug = ?`)
 		args = append(args, f.Category)
@@ -114,8 +107,8 @@ func (db *DB) Opportunities(ctx context.Context, viewer User, f OpportunityFilte
 	}
 	rows, err := db.R.QueryContext(ctx, `SELECT b.id, b.title, b.summary, b.category_slug, k.name, b.lead_gss, c.name, b.status,
 		(SELECT count(*) FROM bid_participants a WHERE a.bid_id = b.id AND a.state = 'accepted'),
-		b.estimated_value_pence, b.response_deadline, b.clarification_deadline, b.published_at, `+snippet+` `+
-		from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(all, f.Limit, f.Offset)...)
+		b.estimated_value_pence, b.response_deadline, b.clarification_deadline, b.published_at, `+search.snippet+` `+
+		from+cond+` ORDER BY `+search.order+` LIMIT ? OFFSET ?`, append(all, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list opportunities: %w", err)
 	}

@@ -103,9 +103,18 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // Users lists users, by name.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT `+userColumns+userFrom+`ORDER BY u.name, u.id`)
+	us, err := db.queryUsers(ctx, `SELECT `+userColumns+userFrom+`ORDER BY u.name, u.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+// queryUsers lists the users query selects: userColumns from userFrom.
+func (db *DB) queryUsers(ctx context.Context, query string, args ...any) ([]User, error) {
+	rows, err := db.R.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []User

@@ -102,7 +102,14 @@ func NewApp(t testing.TB, opts ...func(*handlers.Config)) *App {
 // Outbox returns the emails written so far, oldest first, as raw text.
 func (a *App) Outbox(t testing.TB) []string {
 	t.Helper()
-	entries, err := os.ReadDir(a.OutboxDir)
+	return ReadOutbox(t, a.OutboxDir)
+}
+
+// ReadOutbox returns the emails a models.Outbox has written to dir so far,
+// oldest first, as raw text; none when dir does not exist yet.
+func ReadOutbox(t testing.TB, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
 		return nil
 	}
@@ -114,7 +121,7 @@ func (a *App) Outbox(t testing.TB) []string {
 		if filepath.Ext(e.Name()) != ".eml" {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(a.OutboxDir, e.Name()))
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
