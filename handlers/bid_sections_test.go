@@ -530,7 +530,7 @@ func TestBidSectionMarkdownIsSafe(t *testing.T) {
 	wantSectionStatus(t, "save ordinary Markdown", r, http.StatusSeeOther)
 	r = b.Get(w.path(s.ID, ""))
 	main := sectionMain(r.Body)
-	wantSectionText(t, "ordinary Markdown", main, `<h4 class="govuk-heading-s">Scope</h4>`, `<ul class="govuk-list govuk-list--bullet">`,
+	wantSectionText(t, "ordinary Markdown", main, `<h3 id="h-scope" class="govuk-heading-m">Scope</h3>`, `<ul class="govuk-list govuk-list--bullet">`,
 		"<li>Council Tax</li>", `<table class="govuk-table">`, `<td class="govuk-table__cell">400</td>`,
 		`href="https://www.contractsfinder.service.gov.uk"`, ">Contracts Finder</a>")
 	if bad := liveMarkup(t, main); len(bad) > 0 {

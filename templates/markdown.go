@@ -21,10 +21,28 @@ import (
 // breaks kept as typed, GOV.UK classes on each element, and raw HTML
 // never passed through (goldmark leaves it out unless told otherwise).
 var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.GFM),
-	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(govukClasses{}, 100))),
+	goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithASTTransformers(util.Prioritized(govukClasses{}, 100))),
 	goldmark.WithRendererOptions(html.WithHardWraps()),
 )
+
+// headingTop is the parser context key holding the level the text's own
+// top headings take on the page (RenderMarkdownAt).
+var headingTop = parser.NewContextKey()
+
+func parseContext(top int) parser.Context {
+	pc := parser.NewContext()
+	pc.Set(headingTop, top)
+	return pc
+}
+
+// headingIDPrefix starts every anchor made from a heading, so a heading
+// can never take an id the page itself uses (main-content, say).
+const headingIDPrefix = "h-"
+
+// anchorID is what the sanitiser lets through as an id: heading anchors
+// and footnotes' own.
+var anchorID = regexp.MustCompile(`^(h-[a-z0-9-]+|fn:[0-9]+|fnref:[0-9]+(:[0-9]+)?)$`)
 
 // govukClassValue is the only kind of class the sanitiser lets through:
 // GOV.UK Frontend's own, which govukClasses adds. Users cannot style text.
@@ -37,7 +55,9 @@ var sanitiser = func() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoReferrerOnLinks(true)
 	p.AllowAttrs("class").Matching(govukClassValue).OnElements(
-		"p", "a", "ul", "ol", "h3", "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr")
+		"p", "a", "ul", "ol", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "div")
+	p.AllowAttrs("id").Matching(anchorID).OnElements("h2", "h3", "h4", "h5", "h6", "sup", "li")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(noteref|endnotes|backlink)$`)).OnElements("a", "div")
 	return p
 }()
 
@@ -45,9 +65,14 @@ var sanitiser = func() *bluemonday.Policy {
 // goldmark first, then bluemonday, as the only way text from users becomes
 // template.HTML. Headings start at level 3, as the text sits under the
 // page's own h1 and a section's h2.
-func RenderMarkdown(src string) template.HTML {
+func RenderMarkdown(src string) template.HTML { return RenderMarkdownAt(src, 3) }
+
+// RenderMarkdownAt is RenderMarkdown with the text's top headings at level
+// top: 2 for a page whose text stands straight under its h1 (a library
+// item), 3 under a section's h2.
+func RenderMarkdownAt(src string, top int) template.HTML {
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(src), &buf); err != nil {
+	if err := markdown.Convert([]byte(src), &buf, parser.WithContext(parseContext(top))); err != nil {
 		// goldmark fails only when the writer does; a bytes.Buffer does not.
 		return template.HTML(template.HTMLEscapeString(src))
 	}
@@ -58,7 +83,33 @@ func RenderMarkdown(src string) template.HTML {
 // notes read like the rest of the page, and moves headings down two levels.
 type govukClasses struct{}
 
-func (govukClasses) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+func (govukClasses) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	top, _ := pc.Get(headingTop).(int)
+	if top == 0 {
+		top = 3
+	}
+	// The text's own highest heading becomes level top; the rest keep
+	// their distance below it, so the page's outline has no gaps.
+	highest := 6
+	var boxes []*east.TaskCheckBox
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			highest = min(highest, h.Level)
+		}
+		if b, ok := n.(*east.TaskCheckBox); ok && entering {
+			boxes = append(boxes, b)
+		}
+		return ast.WalkContinue, nil
+	})
+	// A task list's boxes become ☐ and ☑: an unlabelled form control in
+	// the page would be a barrier, and there is nothing to tick.
+	for _, b := range boxes {
+		mark := "☐ "
+		if b.IsChecked {
+			mark = "☑ "
+		}
+		b.Parent().ReplaceChild(b.Parent(), b, ast.NewString([]byte(mark)))
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -66,10 +117,18 @@ func (govukClasses) Transform(doc *ast.Document, _ text.Reader, _ parser.Context
 		class := ""
 		switch n := n.(type) {
 		case *ast.Heading:
-			n.Level = min(n.Level+2, 6)
+			n.Level = min(max(n.Level-highest+top, 2), 6)
 			class = "govuk-heading-s"
-			if n.Level == 3 {
+			switch n.Level {
+			case 2:
+				class = "govuk-heading-l"
+			case 3:
 				class = "govuk-heading-m"
+			}
+			if id, ok := n.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					n.SetAttributeString("id", append([]byte(headingIDPrefix), b...))
+				}
 			}
 		case *ast.Paragraph:
 			class = "govuk-body"

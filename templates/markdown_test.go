@@ -110,10 +110,20 @@ func TestRenderMarkdownFormats(t *testing.T) {
 		{"link", "[Contracts Finder](https://www.contractsfinder.service.gov.uk/)",
 			[]string{`<a href="https://www.contractsfinder.service.gov.uk/"`, `class="govuk-link"`, `rel="nofollow noreferrer"`}},
 		{"bare URL", "See https://example.org/notice", []string{`<a href="https://example.org/notice"`}},
-		{"headings start at h3", "# Exit plan\n## Steps", []string{`<h3 class="govuk-heading-m">Exit plan</h3>`, `<h4 class="govuk-heading-s">Steps</h4>`}},
+		{"headings start at h3", "# Exit plan\n## Steps", []string{`<h3 id="h-exit-plan" class="govuk-heading-m">Exit plan</h3>`, `<h4 id="h-steps" class="govuk-heading-s">Steps</h4>`}},
+		{"the text's top heading starts at h3 whatever its level", "## Scope\n### Detail", []string{`<h3 id="h-scope" class="govuk-heading-m">Scope</h3>`, `<h4 id="h-detail" class="govuk-heading-s">Detail</h4>`}},
+		{"a heading cannot take a page's id", "## Main content", []string{`<h3 id="h-main-content" class="govuk-heading-m">`}},
+		{"footnotes", "Cited.[^1]\n\n[^1]: The source.", []string{`<sup id="fnref:1"><a href="#fn:1" role="doc-noteref"`, `<li id="fn:1">`, `role="doc-endnotes"`}},
+		{"task lists become marks, not form controls", "- [ ] Plan\n- [x] Agree", []string{"☐ Plan", "☑ Agree"}},
 		{"table", "| a | b |\n|---|---|\n| 1 | 2 |", []string{`<table class="govuk-table">`, `<th class="govuk-table__header">a</th>`, `<td class="govuk-table__cell">1</td>`}},
 		{"text is escaped", "Fish & chips < 5", []string{"Fish &amp; chips &lt; 5"}},
 		{"empty", "", nil},
+	}
+	if got := string(templates.RenderMarkdownAt("## Scope", 2)); !strings.Contains(got, `<h2 id="h-scope" class="govuk-heading-l">Scope</h2>`) {
+		t.Errorf("RenderMarkdownAt(top 2) = %q", got)
+	}
+	if got := string(templates.RenderMarkdown("- [ ] Plan")); strings.Contains(got, "<input") {
+		t.Errorf("a task list renders a form control: %q", got)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
