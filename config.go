@@ -23,6 +23,7 @@ type Config struct {
 	BaseURL        string
 	SessionKey     string
 	OutboxDir      string
+	UploadsDir     string
 	MailFrom       string
 	LogLevel       string
 	TrustedProxies string
@@ -89,6 +90,7 @@ func serveFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 	fs.StringVar(&cfg.BaseURL, "base-url", getenv("JOINTLY_BASE_URL"), "public URL, for links in emails and sign-on callbacks (JOINTLY_BASE_URL; default http://ADDR)")
 	fs.StringVar(&cfg.SessionKey, "session-key", getenv("JOINTLY_SESSION_KEY"), "secret of at least 32 characters that signs form tokens (JOINTLY_SESSION_KEY; default: a key kept in the database)")
 	fs.StringVar(&cfg.OutboxDir, "outbox", getenv("JOINTLY_OUTBOX"), "folder where outgoing email is written (JOINTLY_OUTBOX; default: outbox beside the database)")
+	fs.StringVar(&cfg.UploadsDir, "uploads", getenv("JOINTLY_UPLOADS"), "folder where library attachments are kept (JOINTLY_UPLOADS; default: uploads beside the database)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "JOINTLY_MAIL_FROM", "Jointly <no-reply@jointly.invalid>"), "From address of email (JOINTLY_MAIL_FROM)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envOr(getenv, "JOINTLY_LOG_LEVEL", "info"), "debug, info, warn or error (JOINTLY_LOG_LEVEL)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("JOINTLY_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (JOINTLY_TRUSTED_PROXIES)")
@@ -133,6 +135,9 @@ func (cfg *Config) validateServe() error {
 	}
 	if cfg.OutboxDir == "" {
 		cfg.OutboxDir = filepath.Join(filepath.Dir(cfg.DB), "outbox")
+	}
+	if cfg.UploadsDir == "" {
+		cfg.UploadsDir = filepath.Join(filepath.Dir(cfg.DB), "uploads")
 	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":

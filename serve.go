@@ -54,7 +54,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	outbox := &models.Outbox{Dir: cfg.OutboxDir, From: cfg.MailFrom, Clock: db.Clock}
 	h, err := handlers.New(db, outbox, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SigningKey: key, TrustedProxies: cfg.trustedProxies(), SSO: cfg.ssoProviders(), Version: version,
-		OCIDPrefix: cfg.OCIDPrefix, SimulatedClock: !cfg.now.IsZero(),
+		OCIDPrefix: cfg.OCIDPrefix, SimulatedClock: !cfg.now.IsZero(), UploadsDir: cfg.UploadsDir,
 	}, reg)
 	if err != nil {
 		return err
@@ -77,6 +77,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	// participants and respondents.
 	closing := jobs.Start(jobs.Deps{DB: db, Outbox: outbox, BaseURL: cfg.BaseURL, Logger: log}, "close-bids", time.Minute, jobs.CloseBids)
 	defer closing.Stop(context.Background()) // on an early return; a no-op after the shutdown below
+	// Each hour (and once now): regenerate the councils' briefings due since
+	// last night's 02:00 (issue 8's cron will run it nightly).
+	briefings := jobs.Start(jobs.Deps{DB: db, Outbox: outbox, BaseURL: cfg.BaseURL, Logger: log}, "refresh-briefings", time.Hour, jobs.RefreshBriefings)
+	defer briefings.Stop(context.Background())
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB, "version", version)
 	fmt.Fprintf(stdout, "Jointly is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
 	errc := make(chan error, 1)
@@ -94,6 +98,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if err := closing.Stop(shutdownCtx); err != nil {
 		log.Warn("stopped the minute jobs mid-run", "err", err.Error())
+	}
+	if err := briefings.Stop(shutdownCtx); err != nil {
+		log.Warn("stopped the briefings job mid-run", "err", err.Error())
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

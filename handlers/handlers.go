@@ -37,6 +37,9 @@ type Config struct {
 	// models.DefaultOCIDPrefix if "". A real one is registered with the
 	// Open Contracting Partnership.
 	OCIDPrefix string
+	// UploadsDir is where library attachments are kept; "" is the
+	// uploads folder beside the database.
+	UploadsDir string
 }
 
 // secure reports whether Jointly is served over HTTPS, so cookies get the

@@ -57,6 +57,7 @@ func navigation(u *models.User, path string) []NavItem {
 	if u == nil {
 		add("Councils", "/councils")
 		add("Opportunities", "/opportunities")
+		add("Library", "/library", "/glossary", "/briefings")
 		add("Sign in", "/login")
 	} else {
 		add("Home", "/")
@@ -71,10 +72,15 @@ func navigation(u *models.User, path string) []NavItem {
 		if models.Allowed(u.Role, models.ActionReadBids) {
 			add("Joint bids", "/bids")
 		}
+		if u.Role == models.RoleCouncillor {
+			add("Briefings", "/briefings", "/glossary")
+		}
+		add("Library", "/library", "/glossary", "/briefings")
 		switch u.Role {
 		case models.RoleAdmin:
 			add("Users", "/admin/users")
 			add("Suppliers", "/admin/suppliers")
+			add("Glossary", "/admin/glossary")
 		case models.RoleOfficer:
 			add("Invite a colleague", "/invitations/new")
 		case models.RoleSupplier:

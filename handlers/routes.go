@@ -209,6 +209,41 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "POST", "/supplier/profile", models.ActionRespond, h.updateSupplierProfile)
 	h.handle(r, "POST", "/admin/suppliers/:id/link", models.ActionManageSuppliers, h.linkSupplier)
 
+	// The library: playbooks, briefings, templates and case studies (library.go, library_edit.go, library_versions.go, library_attachments.go).
+	// -- library --
+	h.handle(r, "GET", "/library", models.ActionBrowse, h.listLibrary)
+	h.handle(r, "GET", "/library/:id", models.ActionBrowse, h.showLibraryItem)
+	h.handle(r, "POST", "/library/:id/adopt", models.ActionWriteLibrary, h.adoptLibraryItem)
+	h.handle(r, "POST", "/library/:id/adapt", models.ActionWriteLibrary, h.adaptLibraryItem)
+	h.handle(r, "GET", "/library/new", models.ActionWriteLibrary, h.newLibraryItem)
+	h.handle(r, "POST", "/library", models.ActionWriteLibrary, h.createLibraryItem)
+	h.handle(r, "GET", "/library/:id/edit", models.ActionWriteLibrary, h.editLibraryItem)
+	h.handle(r, "POST", "/library/:id", models.ActionWriteLibrary, h.updateLibraryItem)
+	h.handle(r, "POST", "/library/:id/submit", models.ActionWriteLibrary, h.submitLibraryItem)
+	h.handle(r, "POST", "/library/:id/approve", models.ActionWriteLibrary, h.approveLibraryItem)
+	h.handle(r, "POST", "/library/:id/return", models.ActionWriteLibrary, h.returnLibraryItem)
+	h.handle(r, "GET", "/library/:id/versions", models.ActionBrowse, h.listLibraryVersions)
+	h.handle(r, "POST", "/library/:id/versions/:version/restore", models.ActionWriteLibrary, h.restoreLibraryVersion)
+	h.handle(r, "POST", "/library/:id/attachments", models.ActionWriteLibrary, h.createAttachment)
+	h.allowBody("POST", "/library/:id/attachments", attachmentBodyBytes)
+	h.handle(r, "GET", "/library/:id/attachments/:attachment_id", models.ActionBrowse, h.showAttachment)
+	h.handle(r, "POST", "/library/:id/attachments/:attachment_id/delete", models.ActionWriteLibrary, h.deleteAttachment)
+
+	// Search across the library, registers, suppliers and bids (search.go).
+	// -- search --
+	h.handle(r, "GET", "/search", models.ActionBrowse, h.showSearch)
+	h.handle(r, "GET", "/api/v1/search", models.ActionBrowse, h.apiSearch)
+
+	// Councillor briefings and the glossary (briefings.go, glossary.go).
+	// -- briefings --
+	h.handle(r, "GET", "/briefings", models.ActionBrowse, h.listBriefings)
+	h.handle(r, "GET", "/councils/:gss/briefing", models.ActionReadRegister, h.showCouncilBriefing)
+	h.handle(r, "GET", "/glossary", models.ActionBrowse, h.showGlossary)
+	h.handle(r, "GET", "/admin/glossary", models.ActionAdminister, h.listGlossaryTerms)
+	h.handle(r, "POST", "/admin/glossary", models.ActionAdminister, h.createGlossaryTerm)
+	h.handle(r, "POST", "/admin/glossary/:id", models.ActionAdminister, h.updateGlossaryTerm)
+	h.handle(r, "POST", "/admin/glossary/:id/delete", models.ActionAdminister, h.deleteGlossaryTerm)
+
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)

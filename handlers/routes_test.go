@@ -225,6 +225,40 @@ var routeWalk = []struct {
 	{"POST /supplier/profile", "/supplier/profile", deny, deny, deny, deny, allow},
 	{"POST /admin/suppliers/:id/link", "/admin/suppliers/999999/link", deny, allow, deny, deny, deny},
 
+	// The library: playbooks, briefings, templates and case studies (library.go, library_edit.go, library_versions.go, library_attachments.go).
+	// -- library --
+	{"GET /library", "/library", allow, allow, allow, allow, allow},
+	{"GET /library/:id", "/library/999999", allow, allow, allow, allow, allow},
+	{"POST /library/:id/adopt", "/library/999999/adopt", deny, allow, allow, deny, deny},
+	{"POST /library/:id/adapt", "/library/999999/adapt", deny, allow, allow, deny, deny},
+	{"GET /library/new", "/library/new", deny, allow, allow, deny, deny},
+	{"POST /library", "/library", deny, allow, allow, deny, deny},
+	{"GET /library/:id/edit", "/library/999999/edit", deny, allow, allow, deny, deny},
+	{"POST /library/:id", "/library/999999", deny, allow, allow, deny, deny},
+	{"POST /library/:id/submit", "/library/999999/submit", deny, allow, allow, deny, deny},
+	{"POST /library/:id/approve", "/library/999999/approve", deny, allow, allow, deny, deny},
+	{"POST /library/:id/return", "/library/999999/return", deny, allow, allow, deny, deny},
+	{"GET /library/:id/versions", "/library/999999/versions", allow, allow, allow, allow, allow},
+	{"POST /library/:id/versions/:version/restore", "/library/999999/versions/1/restore", deny, allow, allow, deny, deny},
+	{"POST /library/:id/attachments", "/library/999999/attachments", deny, allow, allow, deny, deny},
+	{"GET /library/:id/attachments/:attachment_id", "/library/999999/attachments/1", allow, allow, allow, allow, allow},
+	{"POST /library/:id/attachments/:attachment_id/delete", "/library/999999/attachments/1/delete", deny, allow, allow, deny, deny},
+
+	// Search across the library, registers, suppliers and bids (search.go).
+	// -- search --
+	{"GET /search", "/search", allow, allow, allow, allow, allow},
+	{"GET /api/v1/search", "/api/v1/search", allow, allow, allow, allow, allow},
+
+	// Councillor briefings and the glossary (briefings.go, glossary.go).
+	// -- briefings --
+	{"GET /briefings", "/briefings", allow, allow, allow, allow, allow},
+	{"GET /councils/:gss/briefing", "/councils/E08000035/briefing", deny, allow, allow, allow, deny},
+	{"GET /glossary", "/glossary", allow, allow, allow, allow, allow},
+	{"GET /admin/glossary", "/admin/glossary", deny, allow, deny, deny, deny},
+	{"POST /admin/glossary", "/admin/glossary", deny, allow, deny, deny, deny},
+	{"POST /admin/glossary/:id", "/admin/glossary/999999", deny, allow, deny, deny, deny},
+	{"POST /admin/glossary/:id/delete", "/admin/glossary/999999/delete", deny, allow, deny, deny, deny},
+
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},

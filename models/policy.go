@@ -37,6 +37,9 @@ const (
 	// ActionRespond: a supplier's side of an opportunity: following it,
 	// asking questions and responding (models/response.go decides the rest).
 	ActionRespond Action = "respond"
+	// ActionWriteLibrary: writing, reviewing, adopting and adapting library
+	// items (models/library.go decides which items).
+	ActionWriteLibrary Action = "write-library"
 )
 
 var everyone = []Role{RoleAnonymous, RoleAdmin, RoleOfficer, RoleCouncillor, RoleSupplier}
@@ -57,6 +60,8 @@ var policy = map[Action][]Role{
 	ActionReadBids: {RoleAdmin, RoleOfficer, RoleCouncillor},
 	ActionEditBids: {RoleOfficer},
 	ActionRespond:  {RoleSupplier},
+	// Officers write for their council, administrators for the CIO council.
+	ActionWriteLibrary: {RoleAdmin, RoleOfficer},
 }
 
 // Allowed reports whether a person with role may take action. An action
