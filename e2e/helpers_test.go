@@ -53,6 +53,7 @@ var (
 	skipReason string          // why the browser tests are skipped (no Chromium)
 	baseURL    string          // http://127.0.0.1:PORT of the running binary
 	binPath    string          // the binary TestMain started, for journeys that start their own
+	serverDB   string          // the database of the server at baseURL, for journeys that run CLI commands on it
 	browserCtx context.Context // the one Chromium; each journey opens its own browser context in it
 	axeSource  string          // node_modules/axe-core/axe.min.js
 	screenDir  string          // JOINTLY_SCREENSHOTS, or "" for no screenshots
@@ -121,6 +122,7 @@ func run(m *testing.M) int {
 	}
 
 	binPath = bin
+	serverDB = filepath.Join(tmp, "jointly.db")
 	srv, err := startServer(bin, tmp)
 	if err != nil {
 		return fail("start jointly: %v", err)
