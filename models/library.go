@@ -285,35 +285,20 @@ func (db *DB) libraryItem(ctx context.Context, q queryer, viewer User, id int64)
 	if it.Access.Edit || it.Access.Approve || it.Status == LibraryInReview && (viewer.Role == RoleOfficer || viewer.Role == RoleAdmin) || !it.Published() {
 		it.Version = it.LatestVersion
 	}
-	if err := q.QueryRowContext(ctx, `SELECT title, summary, body FROM library_versions WHERE item_id = ? AND version = ?`, id, it.Version).
-		Scan(&it.Title, &it.Summary, &it.Body); err != nil {
+	// The version shown brings its own kind, audience, tags and
+	// categories: an author sees what they changed, a reader what was approved.
+	var tags, categories string
+	if err := q.QueryRowContext(ctx, `SELECT title, summary, body, kind, audience, tags, categories FROM library_versions
+		WHERE item_id = ? AND version = ?`, id, it.Version).
+		Scan(&it.Title, &it.Summary, &it.Body, &it.Kind, &it.Audience, &tags, &categories); err != nil {
 		return it, fmt.Errorf("library item %d version %d: %w", id, it.Version, err)
 	}
-	if it.Tags, err = stringsOf(ctx, q, `SELECT tag FROM library_tags WHERE item_id = ? ORDER BY tag`, id); err != nil {
-		return it, err
-	}
-	if it.Categories, err = stringsOf(ctx, q, `SELECT category_slug FROM library_categories WHERE item_id = ? ORDER BY category_slug`, id); err != nil {
-		return it, err
-	}
+	it.Tags, it.Categories = splitList(tags), splitList(categories)
+	slices.Sort(it.Tags)
+	slices.Sort(it.Categories)
 	return it, nil
 }
 
-func stringsOf(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
 
 // libraryAuthor checks that actor may write: an officer (for their
 // council) or an administrator (for the CIO council).
@@ -391,34 +376,66 @@ func checkCategories(ctx context.Context, tx *sql.Tx, slugs []string) error {
 	return nil
 }
 
-// writeLibraryVersion stores version n of item id and makes the item's
-// tags, categories and search entry match it.
+// writeLibraryVersion stores version n of item id. An item never
+// published shows its latest version at once; a published one keeps
+// showing readers its approved kind, audience, tags and categories until
+// the new version is approved (applyLibraryVersion).
 func (db *DB) writeLibraryVersion(ctx context.Context, tx *sql.Tx, actor User, id int64, n int, in LibraryInput) error {
 	var author any
 	if actor.ID != 0 {
 		author = actor.ID
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO library_versions (item_id, version, title, summary, body, author_id, created_at, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, n, in.Title, in.Summary, in.Body, author, dbTime(db.now()), in.Note); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO library_versions (item_id, version, title, summary, body, kind, audience, tags,
+		categories, author_id, created_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, n, in.Title, in.Summary, in.Body,
+		in.Kind, in.Audience, strings.Join(in.Tags, ","), strings.Join(in.Categories, ","), author, dbTime(db.now()), in.Note); err != nil {
 		return fmt.Errorf("library version: %w", err)
+	}
+	var published sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT published_version FROM library_items WHERE id = ?`, id).Scan(&published); err != nil {
+		return err
+	}
+	if !published.Valid {
+		return applyLibraryVersion(ctx, tx, id, n)
+	}
+	return nil
+}
+
+// applyLibraryVersion makes version n's kind, audience, tags and
+// categories the item's own (what lists, filters, visibility and search
+// go by), and re-indexes it.
+func applyLibraryVersion(ctx context.Context, tx *sql.Tx, id int64, n int) error {
+	var kind, audience, tags, categories string
+	if err := tx.QueryRowContext(ctx, `SELECT kind, audience, tags, categories FROM library_versions WHERE item_id = ? AND version = ?`,
+		id, n).Scan(&kind, &audience, &tags, &categories); err != nil {
+		return fmt.Errorf("library item %d version %d: %w", id, n, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE library_items SET kind = ?, audience = ? WHERE id = ?`, kind, audience, id); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM library_tags WHERE item_id = ?`, id); err != nil {
 		return err
 	}
-	for _, t := range in.Tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO library_tags (item_id, tag) VALUES (?, ?)`, id, t); err != nil {
+	for _, t := range splitList(tags) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO library_tags (item_id, tag) VALUES (?, ?)`, id, t); err != nil {
 			return err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM library_categories WHERE item_id = ?`, id); err != nil {
 		return err
 	}
-	for _, c := range in.Categories {
+	for _, c := range splitList(categories) {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO library_categories (item_id, category_slug) VALUES (?, ?)`, id, c); err != nil {
 			return err
 		}
 	}
 	return reindexLibraryItem(ctx, tx, id)
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 // reindexLibraryItem indexes what readers read: the published version,
@@ -460,9 +477,9 @@ func (db *DB) SaveLibraryItem(ctx context.Context, actor User, id int64, in Libr
 			return err
 		}
 		next = it.LatestVersion + 1
-		if _, err := tx.ExecContext(ctx, `UPDATE library_items SET kind = ?, audience = ?, review_date = coalesce(?, review_date),
+		if _, err := tx.ExecContext(ctx, `UPDATE library_items SET review_date = coalesce(?, review_date),
 			status = 'draft', version = ?, updated_by = ?, updated_at = ?, submitted_by = NULL, submitted_at = NULL WHERE id = ?`,
-			in.Kind, in.Audience, nullDate(in.ReviewDate), next, actor.ID, dbTime(db.now()), id); err != nil {
+			nullDate(in.ReviewDate), next, actor.ID, dbTime(db.now()), id); err != nil {
 			return err
 		}
 		if err := db.writeLibraryVersion(ctx, tx, actor, id, next, in); err != nil {
@@ -523,7 +540,7 @@ func (db *DB) ApproveLibraryItem(ctx context.Context, actor User, id int64) erro
 			published_at = ?, review_date = ? WHERE id = ?`, actor.ID, now, review.String(), id); err != nil {
 			return err
 		}
-		if err := reindexLibraryItem(ctx, tx, id); err != nil {
+		if err := applyLibraryVersion(ctx, tx, id, it.LatestVersion); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, actor.ID, "library.approve", "library_item", fmt.Sprint(id), map[string]any{"version": it.LatestVersion})

@@ -78,6 +78,34 @@ func TestLibraryWorkflowAndSearch(t *testing.T) {
 		t.Fatal("a stale save was accepted")
 	}
 
+	// Audience, kind and tags change for readers only at approval too.
+	wider := libraryInput("Marmalade playbook", "Rewritten for quokka procurement.")
+	wider.Audience, wider.Tags = models.AudienceEveryone, []string{"pelican"}
+	if _, err := w.db.SaveLibraryItem(ctx, w.leeds, id, wider, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.LibraryItemByID(ctx, models.User{}, id); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("an unapproved widening of the audience reached a visitor: %v", err)
+	}
+	if n := search(w.councillor, "pelican"); n != 0 {
+		t.Fatal("an unapproved tag is searchable by readers")
+	}
+	if mine, _ := w.db.LibraryItemByID(ctx, w.leeds, id); mine.Audience != models.AudienceEveryone || len(mine.Tags) != 1 {
+		t.Fatalf("the author sees audience %s, tags %v of their own draft", mine.Audience, mine.Tags)
+	}
+	if err := w.db.SubmitLibraryItem(ctx, w.leeds, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.ApproveLibraryItem(ctx, w.bradford, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.LibraryItemByID(ctx, models.User{}, id); err != nil {
+		t.Fatalf("after approval a visitor cannot read an item for everyone: %v", err)
+	}
+	if n := search(models.User{}, "pelican"); n != 1 {
+		t.Fatalf("after approval a visitor finds %d by its tag", n)
+	}
+
 	// Adopt and adapt, with lineage both ways.
 	if err := w.db.AdoptLibraryItem(ctx, w.bradford, id, true); err != nil {
 		t.Fatal(err)
@@ -87,7 +115,7 @@ func TestLibraryWorkflowAndSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	copy, _ := w.db.LibraryItemByID(ctx, w.wakefield, copyID)
-	if copy.AdaptedFrom != id || copy.Body != "Steps for a zanzibar procurement." || copy.Published() {
+	if copy.AdaptedFrom != id || copy.Body != "Rewritten for quokka procurement." || copy.Published() {
 		t.Fatalf("adaptation %+v", copy)
 	}
 	lin, err := w.db.LibraryLineageOf(ctx, w.wakefield, id)

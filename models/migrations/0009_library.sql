@@ -52,6 +52,12 @@ CREATE TABLE library_versions (
     title      TEXT NOT NULL,
     summary    TEXT NOT NULL,
     body       TEXT NOT NULL,
+    -- What readers see changes only at approval, so a version carries its
+    -- kind, audience, tags and categories (comma-separated) with its text.
+    kind       TEXT NOT NULL,
+    audience   TEXT NOT NULL,
+    tags       TEXT NOT NULL DEFAULT '',
+    categories TEXT NOT NULL DEFAULT '',
     author_id  INTEGER REFERENCES users(id),
     created_at TEXT NOT NULL,
     note       TEXT NOT NULL DEFAULT '',
