@@ -299,7 +299,6 @@ func (db *DB) libraryItem(ctx context.Context, q queryer, viewer User, id int64)
 	return it, nil
 }
 
-
 // libraryAuthor checks that actor may write: an officer (for their
 // council) or an administrator (for the CIO council).
 func libraryAuthor(actor User) (council any, err error) {
