@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,20 +48,17 @@ type sectionVersionsPage struct {
 	Diff     diffView
 }
 
-// versionSelect is one of the two version choices.
-type versionSelect struct {
-	Name, Label, Error string
-	Selected           int
-	Versions           []models.SectionVersion
-}
-
 // Select is the "from" or "to" version choice.
-func (p sectionVersionsPage) Select(name, label string) versionSelect {
+func (p sectionVersionsPage) Select(name, label string) versionChoice {
 	v := p.To
 	if name == "from" {
 		v = p.From
 	}
-	return versionSelect{Name: name, Label: label, Error: p.Errors.Message(name), Selected: v.Version, Versions: p.Versions}
+	ch := versionChoice{Name: name, Label: label, Error: p.Errors.Message(name), Selected: v.Version}
+	for _, sv := range p.Versions {
+		ch.Options = append(ch.Options, newVersionOption(sv.Version, sv.AuthorName, sv.CreatedAt))
+	}
+	return ch
 }
 
 // ChangesHref compares version v with the one before it.
@@ -88,24 +84,13 @@ func (h *Handlers) listSectionVersions(c *gin.Context) {
 		h.fail(c, fmt.Errorf("section %d has no versions", s.ID))
 		return
 	}
-	data := sectionVersionsPage{Bid: b, Section: s, Versions: vs, To: vs[0], From: vs[min(1, len(vs)-1)]}
-	verr := &models.ValidationError{}
-	pick := func(field string, v *models.SectionVersion) {
-		typed := c.Query(field)
-		if typed == "" {
-			return
-		}
-		n, err := strconv.Atoi(typed)
-		for _, sv := range vs {
-			if err == nil && sv.Version == n {
-				*v = sv
-				return
-			}
-		}
-		verr.Add(field, fmt.Sprintf("Choose a version from the list: this section has versions 1 to %d", vs[0].Version))
+	numbers := make([]int, len(vs))
+	for i, v := range vs {
+		numbers[i] = v.Version
 	}
-	pick("from", &data.From)
-	pick("to", &data.To)
+	verr := &models.ValidationError{}
+	from, to := chooseVersions(c, numbers, verr, fmt.Sprintf("Choose a version from the list: this section has versions 1 to %d", vs[0].Version))
+	data := sectionVersionsPage{Bid: b, Section: s, Versions: vs, From: vs[from], To: vs[to]}
 	var status int
 	data.Page, status = h.formPage(c, verr)
 	if verr.Err() == nil {

@@ -23,20 +23,17 @@ type libraryVersionsPage struct {
 	TitleChanged bool
 }
 
-// libraryVersionSelect is one of the two version choices.
-type libraryVersionSelect struct {
-	Name, Label, Error string
-	Selected           int
-	Versions           []models.LibraryVersion
-}
-
 // Select is the "from" or "to" version choice.
-func (p libraryVersionsPage) Select(name, label string) libraryVersionSelect {
+func (p libraryVersionsPage) Select(name, label string) versionChoice {
 	v := p.To
 	if name == "from" {
 		v = p.From
 	}
-	return libraryVersionSelect{Name: name, Label: label, Error: p.Errors.Message(name), Selected: v.Version, Versions: p.Versions}
+	ch := versionChoice{Name: name, Label: label, Error: p.Errors.Message(name), Selected: v.Version}
+	for _, lv := range p.Versions {
+		ch.Options = append(ch.Options, newVersionOption(lv.Version, "", lv.CreatedAt))
+	}
+	return ch
 }
 
 // ChangesHref compares version v with the one before it.
@@ -65,24 +62,13 @@ func (h *Handlers) listLibraryVersions(c *gin.Context) {
 		h.fail(c, fmt.Errorf("library item %d has no versions", it.ID))
 		return
 	}
-	data := libraryVersionsPage{Item: it, Versions: vs, To: vs[0], From: vs[min(1, len(vs)-1)]}
-	verr := &models.ValidationError{}
-	pick := func(field string, v *models.LibraryVersion) {
-		typed := c.Query(field)
-		if typed == "" {
-			return
-		}
-		n, err := strconv.Atoi(typed)
-		for _, lv := range vs {
-			if err == nil && lv.Version == n {
-				*v = lv
-				return
-			}
-		}
-		verr.Add(field, "Choose a version from the list")
+	numbers := make([]int, len(vs))
+	for i, v := range vs {
+		numbers[i] = v.Version
 	}
-	pick("from", &data.From)
-	pick("to", &data.To)
+	verr := &models.ValidationError{}
+	from, to := chooseVersions(c, numbers, verr, "Choose a version from the list")
+	data := libraryVersionsPage{Item: it, Versions: vs, From: vs[from], To: vs[to]}
 	var status int
 	data.Page, status = h.formPage(c, verr)
 	if verr.Err() == nil {
