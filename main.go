@@ -73,6 +73,10 @@ commands:
                                               write registers (one council's, or all) as an OCDS 1.1 release package
   audit    verify [--db PATH]                 check the audit trail's hash chain: exit 0 when intact, 1 naming
                                               the first entry altered or following one removed
+  jobs     list [--db PATH]                   list the scheduled jobs, their schedules and latest runs
+  jobs     run NAME [--for DATE] [--force] [--db PATH]
+                                              run a job now, for the period due (or DATE's); a period that
+                                              already ran is skipped unless --force; mail is delivered before exit
   version                                     print the version
 
 Every flag can also be set by its JOINTLY_* environment variable (see README.md).`
@@ -101,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdExport(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, getenv, stdout, stderr)
+	case "jobs":
+		return cmdJobs(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "jointly %s\n", version)
 		return nil

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"jointly/handlers"
-	"jointly/jobs"
 	"jointly/models"
 )
 
@@ -43,18 +42,16 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		db.Clock = models.NewOffsetClock(cfg.now)
 		log.Warn("running on a simulated clock", "now", cfg.now.Format(time.RFC3339))
 	}
-	key := []byte(cfg.SessionKey)
-	if len(key) == 0 {
-		if key, err = db.SigningKey(ctx); err != nil {
-			return err
-		}
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	outbox := &models.Outbox{Dir: cfg.OutboxDir, From: cfg.MailFrom, Clock: db.Clock}
+	deps, sched, err := jobSetup(ctx, &cfg, db, log)
+	if err != nil {
+		return err
+	}
+	key, outbox := deps.SigningKey, deps.Outbox
 	h, err := handlers.New(db, outbox, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SigningKey: key, TrustedProxies: cfg.trustedProxies(), SSO: cfg.ssoProviders(), Version: version,
-		OCIDPrefix: cfg.OCIDPrefix, SimulatedClock: !cfg.now.IsZero(), UploadsDir: cfg.UploadsDir,
+		OCIDPrefix: cfg.OCIDPrefix, SimulatedClock: !cfg.now.IsZero(), UploadsDir: cfg.UploadsDir, Scheduler: sched,
 	}, reg)
 	if err != nil {
 		return err
@@ -73,14 +70,21 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	// Each minute (and once now): close bids at their deadline and tell
-	// participants and respondents.
-	closing := jobs.Start(jobs.Deps{DB: db, Outbox: outbox, BaseURL: cfg.BaseURL, Logger: log}, "close-bids", time.Minute, jobs.CloseBids)
-	defer closing.Stop(context.Background()) // on an early return; a no-op after the shutdown below
-	// Each hour (and once now): regenerate the councils' briefings due since
-	// last night's 02:00 (issue 8's cron will run it nightly).
-	briefings := jobs.Start(jobs.Deps{DB: db, Outbox: outbox, BaseURL: cfg.BaseURL, Logger: log}, "refresh-briefings", time.Hour, jobs.RefreshBriefings)
-	defer briefings.Stop(context.Background())
+	// Mail: the sender delivers the outbox as messages are queued, and
+	// retries on its own clock. The scheduler catches up missed periods,
+	// then runs every job on its schedule.
+	jobsCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); deps.Sender.Run(jobsCtx, 30*time.Second) }()
+	sched.Start(jobsCtx)
+	stopJobs := func(ctx context.Context) {
+		if err := sched.Stop(ctx); err != nil {
+			log.Warn("stopped the jobs mid-run", "err", err.Error())
+		}
+		stopMail()
+		<-mailDone
+	}
+	defer stopJobs(context.Background()) // on an early return; a no-op after the shutdown below
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB, "version", version)
 	fmt.Fprintf(stdout, "Jointly is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
 	errc := make(chan error, 1)
@@ -96,12 +100,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := closing.Stop(shutdownCtx); err != nil {
-		log.Warn("stopped the minute jobs mid-run", "err", err.Error())
-	}
-	if err := briefings.Stop(shutdownCtx); err != nil {
-		log.Warn("stopped the briefings job mid-run", "err", err.Error())
-	}
+	stopJobs(shutdownCtx)
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"jointly/assets"
+	"jointly/jobs"
 	"jointly/models"
 	"jointly/templates"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	// UploadsDir is where library attachments are kept; "" is the
 	// uploads folder beside the database.
 	UploadsDir string
+	// Scheduler runs the scheduled jobs; the administrator's jobs page
+	// lists them and runs one now.
+	Scheduler *jobs.Scheduler
 }
 
 // secure reports whether Jointly is served over HTTPS, so cookies get the

@@ -18,21 +18,21 @@ const BriefingHour = 2
 // briefing once a night: the first run after 02:00 finds them all due,
 // later runs that night find none. A run cut short by ctx keeps what it
 // wrote; the next run does the rest.
-func RefreshBriefings(ctx context.Context, d Deps, now time.Time) error {
+func RefreshBriefings(ctx context.Context, d Deps, now time.Time) (Counts, error) {
 	since := LastBriefingTime(now)
 	due, err := d.DB.CouncilBriefingsDue(ctx, since)
 	if err != nil {
-		return fmt.Errorf("briefings due: %w", err)
+		return nil, fmt.Errorf("briefings due: %w", err)
 	}
 	if len(due) == 0 {
-		return nil
+		return Counts{"generated": 0}, nil
 	}
 	n, err := d.DB.GenerateCouncilBriefings(ctx, due)
 	d.Logger.InfoContext(ctx, "generated council briefings", "generated", n, "due", len(due), "since", since.UTC().Format(time.RFC3339))
 	if err != nil {
-		return fmt.Errorf("generate briefings: %w", err)
+		return Counts{"generated": n}, fmt.Errorf("generate briefings: %w", err)
 	}
-	return nil
+	return Counts{"generated": n}, nil
 }
 
 // LastBriefingTime is the most recent BriefingHour:00 in UK time at or

@@ -59,7 +59,7 @@ func TestRefreshBriefingsOncePerNight(t *testing.T) {
 	ctx := context.Background()
 	run := func() {
 		t.Helper()
-		if err := jobs.RefreshBriefings(ctx, w.deps, w.clock.Now()); err != nil {
+		if _, err := jobs.RefreshBriefings(ctx, w.deps, w.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -133,10 +133,10 @@ func TestRefreshBriefingsCancelled(t *testing.T) {
 	w := newWorld(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := jobs.RefreshBriefings(ctx, w.deps, w.clock.Now()); err == nil {
+	if _, err := jobs.RefreshBriefings(ctx, w.deps, w.clock.Now()); err == nil {
 		t.Fatal("a cancelled run reported success")
 	}
-	if err := jobs.RefreshBriefings(context.Background(), w.deps, w.clock.Now()); err != nil {
+	if _, err := jobs.RefreshBriefings(context.Background(), w.deps, w.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	due, err := w.db.CouncilBriefingsDue(context.Background(), jobs.LastBriefingTime(w.clock.Now()))

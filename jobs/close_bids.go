@@ -2,7 +2,10 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,71 +17,62 @@ import (
 // per bid, the officers of its participating councils and the users of
 // every supplier that submitted a response.
 //
-// It sends, then marks the bid told (models.DB.MarkCloseNotified), so the
-// job running again next minute never repeats a notice. A crash between the
-// emails and the mark would send them again on the next run: for a notice
-// that a procurement has closed, twice is better than never. Issue 8 brings
-// a durable outbox, which records the emails and the mark in one
-// transaction and fixes this properly. An email refused for one recipient
-// (a bad address) is logged and does not hold back the mark, or everybody
-// else would be told again every minute; only the job's context ending
-// stops it before the mark.
+// Each bid's emails are queued in the outbox in the same transaction that
+// marks the bid told (models.DB.MarkCloseNotifiedTx), so a crash either
+// leaves both undone (the next run tells them) or both done: never twice,
+// never lost. An address the outbox refuses (malformed) is logged and
+// left out, so one bad address does not hold everybody else's notice.
 //
 // now is the scheduler's time, from the database's clock, which is the
 // clock the model closes bids by.
-func CloseBids(ctx context.Context, d Deps, now time.Time) error {
+func CloseBids(ctx context.Context, d Deps, now time.Time) (Counts, error) {
 	closed, err := d.DB.CloseDueBids(ctx)
 	if err != nil {
-		return fmt.Errorf("close due bids: %w", err)
+		return nil, fmt.Errorf("close due bids: %w", err)
 	}
 	notices, err := d.DB.ClosedBidsToNotify(ctx)
 	if err != nil {
-		return fmt.Errorf("closed bids to notify: %w", err)
+		return nil, fmt.Errorf("closed bids to notify: %w", err)
 	}
+	queued := 0
 	for _, n := range notices {
-		if err := sendCloseNotice(ctx, d, n); err != nil {
-			return err
+		emails := closeNoticeEmails(d, n)
+		for _, e := range emails {
+			if _, err := mail.ParseAddress(e.To); err != nil {
+				d.Logger.ErrorContext(ctx, "email bid close notice", "bid", n.BidID, "to", e.To, "err", err.Error())
+			}
 		}
-		if err := d.DB.MarkCloseNotified(ctx, n.BidID); err != nil {
-			return fmt.Errorf("bid %d: mark close notified: %w", n.BidID, err)
+		emails = slices.DeleteFunc(emails, func(e models.Email) bool { _, err := mail.ParseAddress(e.To); return err != nil })
+		bidID := n.BidID
+		if err := d.Outbox.SendWith(ctx, emails, func(tx *sql.Tx) error {
+			return models.MarkCloseNotifiedTx(ctx, tx, bidID, d.DB.Clock.Now())
+		}); err != nil {
+			return nil, fmt.Errorf("bid %d close notice: %w", n.BidID, err)
 		}
+		queued += len(emails)
 	}
 	if len(closed) > 0 || len(notices) > 0 {
 		d.Logger.InfoContext(ctx, "closed bids at their response deadline", "closed", closed, "notified", len(notices),
 			"now", now.UTC().Format(time.RFC3339))
 	}
-	return nil
+	return Counts{"closed": len(closed), "notified": len(notices), "emails": queued}, nil
 }
 
-// sendCloseNotice emails one bid's close to its councils' officers and its
-// respondents. It fails only when ctx ends.
-func sendCloseNotice(ctx context.Context, d Deps, n models.ClosedBidNotice) error {
+// closeNoticeEmails are one bid's close notices to its councils' officers
+// and its respondents.
+func closeNoticeEmails(d Deps, n models.ClosedBidNotice) []models.Email {
 	subject := "Responses are in: " + n.Title
 	if n.Submitted == 0 {
 		subject = "Closed with no responses: " + n.Title
 	}
+	var out []models.Email
 	for _, u := range n.Councils {
-		if err := send(ctx, d, n.BidID, models.Email{To: u.Email, Subject: subject, Text: councilCloseText(d.BaseURL, n)}); err != nil {
-			return err
-		}
+		out = append(out, models.Email{To: u.Email, Subject: subject, Text: councilCloseText(d.BaseURL, n), Kind: "bid-closed"})
 	}
 	for _, u := range n.Respondents {
-		if err := send(ctx, d, n.BidID, models.Email{To: u.Email, Subject: "Closed for responses: " + n.Title, Text: respondentCloseText(n)}); err != nil {
-			return err
-		}
+		out = append(out, models.Email{To: u.Email, Subject: "Closed for responses: " + n.Title, Text: respondentCloseText(n), Kind: "bid-closed"})
 	}
-	return nil
-}
-
-// send sends e, logging a refusal; only ctx ending is returned.
-func send(ctx context.Context, d Deps, bidID int64, e models.Email) error {
-	if _, err := d.Outbox.Send(ctx, e); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("bid %d close notice: %w", bidID, ctx.Err())
-		}
-		d.Logger.ErrorContext(ctx, "email bid close notice", "bid", bidID, "to", e.To, "err", err.Error())
-	}
-	return nil
+	return out
 }
 
 // councilCloseText tells the participating councils' officers how many

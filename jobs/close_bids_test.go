@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"jointly/jobs"
+	"jointly/mailer"
 	"jointly/models"
 	"jointly/testutil"
 )
@@ -35,6 +36,7 @@ type world struct {
 	bradford   models.User
 	councillor models.User
 	supplier   models.User
+	outboxDir  string
 }
 
 func newWorld(t *testing.T) world {
@@ -46,8 +48,12 @@ func newWorld(t *testing.T) world {
 		councillor: user(t, db, testutil.CouncillorEmail),
 		supplier:   user(t, db, testutil.SupplierEmail),
 	}
-	w.deps = jobs.Deps{DB: db, BaseURL: baseURL + "/", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Outbox: &models.Outbox{Dir: filepath.Join(t.TempDir(), "outbox"), From: "Jointly <no-reply@jointly.test>", Clock: clock}}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dir := filepath.Join(t.TempDir(), "outbox")
+	sender := &mailer.Sender{DB: db, Transport: mailer.FileTransport{Dir: dir}, From: "Jointly <no-reply@jointly.test>", Logger: log}
+	w.deps = jobs.Deps{DB: db, BaseURL: baseURL + "/", Logger: log, Outbox: &models.Outbox{DB: db}, Sender: sender,
+		SigningKey: testutil.SigningKey, BackupDir: filepath.Join(t.TempDir(), "backups"), BackupKeep: 3}
+	w.outboxDir = dir
 	return w
 }
 
@@ -112,10 +118,13 @@ func respond(t *testing.T, db *models.DB, u models.User, b models.Bid, submit bo
 // sent is one email from the outbox, decoded.
 type sent struct{ to, subject, text string }
 
-func outbox(t *testing.T, dir string) []sent {
+func outbox(t *testing.T, w world) []sent {
 	t.Helper()
+	if _, _, err := w.deps.Sender.DeliverDue(context.Background()); err != nil {
+		t.Fatalf("deliver the outbox: %v", err)
+	}
 	var out []sent
-	for _, raw := range testutil.ReadOutbox(t, dir) {
+	for _, raw := range testutil.ReadOutbox(t, w.outboxDir) {
 		m, err := mail.ReadMessage(strings.NewReader(raw))
 		if err != nil {
 			t.Fatalf("%v:\n%s", err, raw)
@@ -160,10 +169,10 @@ func TestCloseBidsClosesAndTellsEachRecipientOnce(t *testing.T) {
 
 	// Before the deadline the job closes and tells nothing.
 	w.clock.T = b.ResponseDeadline.Add(-time.Second)
-	if err := jobs.CloseBids(ctx, w.deps, w.clock.Now()); err != nil {
+	if _, err := jobs.CloseBids(ctx, w.deps, w.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if got := outbox(t, w.deps.Outbox.Dir); len(got) != 0 {
+	if got := outbox(t, w); len(got) != 0 {
 		t.Fatalf("%d emails before the deadline: %+v", len(got), got)
 	}
 	if status := bidStatus(t, w.db, b.ID); status != "published" {
@@ -174,7 +183,7 @@ func TestCloseBidsClosesAndTellsEachRecipientOnce(t *testing.T) {
 	// second run (the next minute) tells nobody again.
 	w.clock.T = b.ResponseDeadline.Add(90 * time.Second)
 	for range 2 {
-		if err := jobs.CloseBids(ctx, w.deps, w.clock.Now()); err != nil {
+		if _, err := jobs.CloseBids(ctx, w.deps, w.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -189,7 +198,7 @@ func TestCloseBidsClosesAndTellsEachRecipientOnce(t *testing.T) {
 		t.Errorf("closed at %s, want the deadline %s", closedAt, want)
 	}
 
-	got := outbox(t, w.deps.Outbox.Dir)
+	got := outbox(t, w)
 	byTo := map[string][]sent{}
 	for _, m := range got {
 		byTo[m.to] = append(byTo[m.to], m)
@@ -257,11 +266,11 @@ func TestCloseBidsTellsOfABidClosedByARead(t *testing.T) {
 		t.Fatalf("status %s after a read at the deadline, want closed", read.Status)
 	}
 	for range 2 {
-		if err := jobs.CloseBids(ctx, w.deps, w.clock.Now()); err != nil {
+		if _, err := jobs.CloseBids(ctx, w.deps, w.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got := outbox(t, w.deps.Outbox.Dir)
+	got := outbox(t, w)
 	var to []string
 	for _, m := range got {
 		to = append(to, m.to)
@@ -288,57 +297,4 @@ func bidStatus(t *testing.T, db *models.DB, id int64) string {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// The runner runs its job at once, on the database's clock, and not
-// after Stop.
-func TestRunnerRunsAtStartAndStops(t *testing.T) {
-	w := newWorld(t)
-	runs := make(chan time.Time, 10)
-	r := jobs.Start(w.deps, "test", time.Hour, func(ctx context.Context, d jobs.Deps, now time.Time) error {
-		runs <- now
-		return nil
-	})
-	select {
-	case now := <-runs:
-		if !now.Equal(testutil.Now) {
-			t.Errorf("job ran with now %s, want the database's clock %s", now, testutil.Now)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the job did not run at start-up")
-	}
-	if err := r.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(runs); n != 0 {
-		t.Errorf("%d more runs, want none within the hour", n)
-	}
-}
-
-// Stop waits for a run in progress; when its context ends first, it
-// cancels the run and still waits for it to return.
-func TestRunnerStopCancelsAStuckRun(t *testing.T) {
-	w := newWorld(t)
-	started := make(chan struct{})
-	finished := make(chan error, 1)
-	r := jobs.Start(w.deps, "stuck", time.Hour, func(ctx context.Context, d jobs.Deps, now time.Time) error {
-		close(started)
-		<-ctx.Done()
-		finished <- ctx.Err()
-		return ctx.Err()
-	})
-	<-started
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := r.Stop(ctx); err == nil {
-		t.Fatal("Stop returned nil though its context had ended with the job running")
-	}
-	select {
-	case err := <-finished:
-		if err == nil {
-			t.Error("the run was not cancelled")
-		}
-	default:
-		t.Fatal("Stop returned before the run did")
-	}
 }

@@ -130,7 +130,13 @@ func (db *DB) ClosedBidsToNotify(ctx context.Context) ([]ClosedBidNotice, error)
 
 // MarkCloseNotified records that bid bidID's close has been told.
 func (db *DB) MarkCloseNotified(ctx context.Context, bidID int64) error {
-	_, err := db.W.ExecContext(ctx, `UPDATE bids SET close_notified_at = ? WHERE id = ? AND close_notified_at IS NULL`, dbTime(db.now()), bidID)
+	return db.Tx(ctx, func(tx *sql.Tx) error { return MarkCloseNotifiedTx(ctx, tx, bidID, db.now()) })
+}
+
+// MarkCloseNotifiedTx is MarkCloseNotified inside tx, the transaction that
+// queues the notices.
+func MarkCloseNotifiedTx(ctx context.Context, tx *sql.Tx, bidID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE bids SET close_notified_at = ? WHERE id = ? AND close_notified_at IS NULL`, dbTime(now), bidID)
 	return err
 }
 

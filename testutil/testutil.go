@@ -16,6 +16,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"jointly/handlers"
+	"jointly/jobs"
+	"jointly/mailer"
 	"jointly/models"
 )
 
@@ -73,6 +75,11 @@ type App struct {
 	Clock     *models.FixedClock
 	Handlers  *handlers.Handlers
 	OutboxDir string
+	// Sender delivers the outbox into OutboxDir; Jobs is the scheduler
+	// (not started: tests run jobs with Jobs.Run), over Deps.
+	Sender *mailer.Sender
+	Jobs   *jobs.Scheduler
+	Deps   jobs.Deps
 }
 
 // SigningKey is the test instance's form-token key.
@@ -92,20 +99,37 @@ func NewApp(t testing.TB, opts ...func(*handlers.Config)) *App {
 	if testing.Verbose() {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	h, err := handlers.New(db, &models.Outbox{Dir: outbox, Clock: clock}, log, cfg, nil)
+	sender := &mailer.Sender{DB: db, Transport: mailer.FileTransport{Dir: outbox}, Logger: log}
+	mail := &models.Outbox{DB: db}
+	deps := jobs.Deps{DB: db, Outbox: mail, Sender: sender, BaseURL: cfg.BaseURL, SigningKey: cfg.SigningKey,
+		BackupDir: filepath.Join(t.TempDir(), "backups"), BackupKeep: 3, Logger: log}
+	sched, err := jobs.New(deps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &App{DB: db, Clock: clock, Handlers: h, OutboxDir: outbox}
+	if cfg.Scheduler == nil {
+		cfg.Scheduler = sched
+	}
+	h, err := handlers.New(db, mail, log, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sched.Stop(context.Background()) })
+	return &App{DB: db, Clock: clock, Handlers: h, OutboxDir: outbox, Sender: sender, Jobs: sched, Deps: deps}
 }
 
-// Outbox returns the emails written so far, oldest first, as raw text.
+// Outbox delivers what the outbox holds (as the running server's sender
+// would, at once) and returns every email delivered so far, oldest first,
+// as raw text.
 func (a *App) Outbox(t testing.TB) []string {
 	t.Helper()
+	if _, _, err := a.Sender.DeliverDue(context.Background()); err != nil {
+		t.Fatalf("deliver the outbox: %v", err)
+	}
 	return ReadOutbox(t, a.OutboxDir)
 }
 
-// ReadOutbox returns the emails a models.Outbox has written to dir so far,
+// ReadOutbox returns the emails a mailer.FileTransport has written to dir so far,
 // oldest first, as raw text; none when dir does not exist yet.
 func ReadOutbox(t testing.TB, dir string) []string {
 	t.Helper()
