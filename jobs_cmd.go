@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -72,6 +73,9 @@ func cmdJobs(ctx context.Context, args []string, getenv func(string) string, std
 	if fs.NArg() > 0 {
 		return usagef("jobs %s: unexpected %q", sub, fs.Args())
 	}
+	if sub == "run" && !knownJob(name) {
+		return usagef("jobs run: there is no job %q; the jobs are %s", name, strings.Join(jobNames(), ", "))
+	}
 	if sub == "list" && (*forDate != "" || *force) {
 		return usagef("jobs list takes no --for or --force")
 	}
@@ -112,6 +116,16 @@ func cmdJobs(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	return derr
 }
+
+func jobNames() []string {
+	var names []string
+	for _, j := range jobs.All() {
+		names = append(names, j.Name)
+	}
+	return names
+}
+
+func knownJob(name string) bool { return slices.Contains(jobNames(), name) }
 
 // periodFor reads --for: a UK date, or an RFC 3339 time.
 func periodFor(sched *jobs.Scheduler, name, s string) (jobs.Period, error) {

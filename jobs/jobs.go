@@ -30,15 +30,19 @@ type Deps struct {
 }
 
 // Period is the scheduled time a run is for. Key, its name in job_runs, is
-// that time in UK time to the minute: 2026-11-21T06:00.
+// that time in UK time to the minute: 2026-11-21T06:00 (PeriodAt).
 type Period struct {
 	At  time.Time
 	Key string
 }
 
-// PeriodAt is the period of scheduled time at.
+// PeriodAt is the period of scheduled time at. Its key is the UK wall time
+// to the minute, 2026-11-21T06:00, with the UTC offset added only in the
+// hour the clocks go back, when each wall time happens twice
+// (2027-10-31T01:30+01:00, then 2027-10-31T01:30+00:00): every instant has
+// a key of its own, and daily keys stay readable.
 func PeriodAt(at time.Time) Period {
-	return Period{At: at, Key: at.In(models.London()).Format("2006-01-02T15:04")}
+	return Period{At: at, Key: periodKey(at)}
 }
 
 // Counts is what a run did, by name: {"sent": 12, "skipped": 3}.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +20,7 @@ import (
 )
 
 // Lease is how long a claim on a period holds without its runner renewing
-// it; a runner renews it every Lease/4.
+// it; a runner renews it every quarter of its lease.
 const Lease = 2 * time.Minute
 
 // Scheduler runs the jobs on their schedules.
@@ -27,6 +29,7 @@ type Scheduler struct {
 	jobs  []scheduled
 	owner string
 	host  string
+	lease time.Duration
 
 	mu      sync.Mutex
 	cron    *cron.Cron
@@ -38,7 +41,7 @@ type Scheduler struct {
 type scheduled struct {
 	Job
 	spec  string
-	sched cron.Schedule
+	sched cron.Schedule // in UK time, right across the clock changes (ukSchedule)
 }
 
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
@@ -47,8 +50,12 @@ var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cr
 // jobs and returns every problem at once: start-up refuses a schedule it
 // cannot run.
 func ParseSchedules(overrides map[string]string) error {
+	return parseSchedules(All(), overrides)
+}
+
+func parseSchedules(jobs []Job, overrides map[string]string) error {
 	known := map[string]bool{}
-	for _, j := range All() {
+	for _, j := range jobs {
 		known[j.Name] = true
 	}
 	var errs []error
@@ -62,7 +69,7 @@ func ParseSchedules(overrides map[string]string) error {
 			errs = append(errs, fmt.Errorf("schedule for %q: there is no such job (jointly jobs list names them)", n))
 			continue
 		}
-		if _, err := parser.Parse(overrides[n]); err != nil {
+		if _, err := parseSchedule(overrides[n]); err != nil {
 			errs = append(errs, fmt.Errorf("schedule for %s %q: %v", n, overrides[n], err))
 		}
 	}
@@ -72,17 +79,43 @@ func ParseSchedules(overrides map[string]string) error {
 // New makes a scheduler for every job, with overrides replacing default
 // schedules. It does not start anything.
 func New(d Deps, overrides map[string]string) (*Scheduler, error) {
-	if err := ParseSchedules(overrides); err != nil {
+	return NewWith(d, Options{Schedules: overrides})
+}
+
+// Options are what NewWith may change from New's defaults.
+type Options struct {
+	// Jobs to schedule instead of All(): a test's own job, run through
+	// the real claims, catch-up and shutdown.
+	Jobs []Job
+	// Schedules replaces jobs' schedules, as New's overrides.
+	Schedules map[string]string
+	// Lease instead of the package's Lease.
+	Lease time.Duration
+}
+
+// NewWith is New with options. It does not start anything.
+func NewWith(d Deps, o Options) (*Scheduler, error) {
+	list := o.Jobs
+	if list == nil {
+		list = All()
+	}
+	if err := parseSchedules(list, o.Schedules); err != nil {
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	s := &Scheduler{deps: d, host: host, owner: host + ":" + strconv.Itoa(os.Getpid())}
-	for _, j := range All() {
+	s := &Scheduler{deps: d, host: host, owner: host + ":" + strconv.Itoa(os.Getpid()), lease: Lease}
+	if o.Lease > 0 {
+		s.lease = o.Lease
+	}
+	if s.deps.Logger == nil {
+		s.deps.Logger = slog.Default()
+	}
+	for _, j := range list {
 		spec := j.Schedule
-		if o, ok := overrides[j.Name]; ok {
-			spec = o
+		if over, ok := o.Schedules[j.Name]; ok {
+			spec = over
 		}
-		sched, err := parser.Parse(spec)
+		sched, err := parseSchedule(spec)
 		if err != nil {
 			return nil, fmt.Errorf("schedule for %s %q: %w", j.Name, spec, err)
 		}
@@ -151,6 +184,20 @@ func (s *Scheduler) PeriodFor(name string, t time.Time) (Period, error) {
 	at, ok := previous(j.sched, t)
 	if !ok {
 		return Period{}, fmt.Errorf("%s (%s) has no scheduled time in the year before %s", name, j.spec, models.FormatUKTime(t))
+	}
+	return PeriodAt(at), nil
+}
+
+// NextAfter is job name's first scheduled time after t: what serve's
+// schedule would run next.
+func (s *Scheduler) NextAfter(name string, t time.Time) (Period, error) {
+	j, err := s.job(name)
+	if err != nil {
+		return Period{}, err
+	}
+	at := j.sched.Next(t)
+	if at.IsZero() {
+		return Period{}, fmt.Errorf("%s (%s) has no scheduled time after %s", name, j.spec, models.FormatUKTime(t))
 	}
 	return PeriodAt(at), nil
 }
@@ -231,7 +278,7 @@ func (s *Scheduler) Run(ctx context.Context, name string, o RunOptions) (Result,
 			Outcome: res.Outcome, Detail: res.Detail, Counts: res.Counts, UserID: o.UserID, StartedAt: started})
 	}
 	run, err := s.deps.DB.ClaimJobRun(ctx, models.JobClaim{Job: name, Period: p.Key, Trigger: o.Trigger, Force: o.Force,
-		Owner: s.owner, Lease: Lease, Gone: s.gone})
+		Owner: s.owner, Lease: s.lease, Gone: s.gone})
 	if errors.Is(err, models.ErrJobDone) || errors.Is(err, models.ErrJobRunning) {
 		res.Outcome, res.Detail = "skipped", err.Error()
 		return res, logIt()
@@ -239,30 +286,36 @@ func (s *Scheduler) Run(ctx context.Context, name string, o RunOptions) (Result,
 	if err != nil {
 		return res, fmt.Errorf("claim %s for %s: %w", name, p.Key, err)
 	}
-	bodyCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	bodyCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	var renew sync.WaitGroup
 	renew.Add(1)
 	go func() { // keep the claim while the body works
 		defer renew.Done()
-		t := time.NewTicker(Lease / 4)
+		t := time.NewTicker(s.lease / 4)
 		defer t.Stop()
 		for {
 			select {
 			case <-bodyCtx.Done():
 				return
 			case <-t.C:
-				if err := s.deps.DB.RenewJobLease(bodyCtx, run.ID, s.owner, Lease); err != nil && bodyCtx.Err() == nil {
+				if err := s.deps.DB.RenewJobLease(bodyCtx, run, s.lease); err != nil && bodyCtx.Err() == nil {
+					// Another runner has the period now (or the database
+					// is failing): stop, rather than run it twice.
 					s.deps.Logger.Error("lost the claim on a running job", "job", name, "period", p.Key, "err", err.Error())
-					cancel()
+					cancel(fmt.Errorf("lost the claim on the period: %w", err))
 					return
 				}
 			}
 		}
 	}()
-	counts, runErr := j.Body(bodyCtx, s.deps, p)
-	cancel()
+	counts, runErr := s.runBody(bodyCtx, j.Body, p)
+	lost := context.Cause(bodyCtx)
+	cancel(nil)
 	renew.Wait()
+	if runErr != nil && lost != nil && !errors.Is(lost, context.Canceled) && !errors.Is(lost, context.DeadlineExceeded) {
+		runErr = fmt.Errorf("%w (%v)", lost, runErr) // why the body stopped
+	}
 	res.Counts = counts
 	if runErr != nil {
 		res.Outcome, res.Detail, res.Err = "failed", runErr.Error(), runErr
@@ -273,10 +326,28 @@ func (s *Scheduler) Run(ctx context.Context, name string, o RunOptions) (Result,
 	// Recorded even as the server stops: what was done was done.
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer fcancel()
-	if err := s.deps.DB.FinishJobRun(fctx, run.ID, s.owner, counts, runErr); err != nil {
+	if err := s.deps.DB.FinishJobRun(fctx, run, counts, runErr); errors.Is(err, models.ErrJobClaimLost) {
+		// The period's record is the other runner's; this request's
+		// outcome still goes in the log, saying so.
+		if !errors.Is(runErr, models.ErrJobClaimLost) {
+			res.Detail = strings.TrimPrefix(res.Detail+"; ", "; ") + "another runner took the period over meanwhile"
+		}
+	} else if err != nil {
 		return res, fmt.Errorf("record %s for %s: %w", name, p.Key, err)
 	}
 	return res, logIt()
+}
+
+// runBody runs body, turning a panic into the run's error: one job's bug
+// fails its run rather than stopping the server with its claim held.
+func (s *Scheduler) runBody(ctx context.Context, body Body, p Period) (counts Counts, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.deps.Logger.Error("job panicked", "period", p.Key, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	return body(ctx, s.deps, p)
 }
 
 // gone reports whether owner is a process on this machine that no longer

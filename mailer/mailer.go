@@ -2,7 +2,7 @@
 // queued message into MIME with go-mail and hands it to a transport, SMTP
 // when JOINTLY_SMTP_URL is set, otherwise .eml files in a folder, marking
 // each sent the moment the transport accepts it and retrying failures with
-// backoff.
+// backoff. One process at a time delivers a database's mail.
 package mailer
 
 import (
@@ -103,9 +103,19 @@ func (s *Sender) log() *slog.Logger {
 // DeliverDue delivers every message due now, batch by batch, and reports
 // how many were sent and how many failed an attempt. It stops at the first
 // batch the transport could not start (the error), leaving the rest due.
+//
+// One sender at a time delivers a database's mail: serve's, and a jointly
+// jobs run beside it, would otherwise both send the same due messages.
+// DeliverDue waits its turn (lockDelivery), then delivers what is still
+// due.
 func (s *Sender) DeliverDue(ctx context.Context) (sent, failed int, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockDelivery(ctx, s.DB.Path())
+	if err != nil {
+		return 0, 0, err
+	}
+	defer unlock()
 	size := s.BatchSize
 	if size <= 0 {
 		size = 100
@@ -180,7 +190,7 @@ func (s *Sender) deliver(ctx context.Context, batch []models.QueuedEmail) (sent,
 	}
 	if derr != nil {
 		if ctx.Err() != nil {
-			return sent, failed, ctx.Err()
+			return sent, failed, ctx.Err() // stopped: what was not reached is still due
 		}
 		// The transport could not go on: count an attempt against each
 		// message it did not reach, so a dead server backs off.

@@ -17,9 +17,11 @@ import (
 //
 // smtp://user:pass@host:587 uses STARTTLS, required unless the host is a
 // loopback address (a local relay), where it is used if offered;
-// smtps://…:465 is TLS from the first byte. Credentials, when given, are
-// sent only over TLS (or to a loopback relay), with the best mechanism the
-// server offers.
+// smtps://…:465 is TLS from the first byte. Credentials, when given, go
+// with the best mechanism the server offers: over TLS any, PLAIN included;
+// over a plain connection (a loopback relay without STARTTLS) only one that
+// never reveals the password (SCRAM, CRAM-MD5), so authentication fails
+// rather than send it in the clear.
 type SMTPTransport struct {
 	Host     string
 	Port     int
@@ -35,7 +37,17 @@ type SMTPTransport struct {
 func ParseSMTPURL(s string) (*SMTPTransport, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("SMTP URL: %w", err)
+		// url.Error quotes the whole URL, password and all: keep only
+		// what was wrong with it.
+		var ue *url.Error
+		var esc url.EscapeError
+		switch {
+		case errors.As(err, &esc): // it quotes the bad escape, which may be in the password
+			err = errors.New("a %-escape in it is not two hexadecimal digits")
+		case errors.As(err, &ue):
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("the SMTP URL is not a URL like smtp://user:pass@host:587: %v", err)
 	}
 	t := &SMTPTransport{Host: u.Hostname(), Timeout: 30 * time.Second}
 	switch u.Scheme {
@@ -63,8 +75,16 @@ func ParseSMTPURL(s string) (*SMTPTransport, error) {
 	return t, nil
 }
 
-// redact is u without its password, for messages.
-func redact(u *url.URL) string { return u.Redacted() }
+// redact is u for messages: its scheme, user and host, never its password
+// (nor what follows the host, where a password with an unescaped / in it
+// would end up).
+func redact(u *url.URL) string {
+	user := ""
+	if u.User != nil {
+		user = u.User.Username() + "@"
+	}
+	return u.Scheme + "://" + user + u.Host
+}
 
 func (t *SMTPTransport) String() string {
 	scheme := "smtp"
@@ -119,10 +139,17 @@ func (t *SMTPTransport) Deliver(ctx context.Context, batch []Envelope, done func
 			return err
 		}
 		err := c.Send(e.Msg)
-		if err != nil && !isMessageError(err) {
+		switch {
+		case err == nil || isMessageError(err):
+			done(i, where, err)
+		case e.Msg.IsDelivered():
+			// The server accepted the message, then the connection
+			// failed (the RSET after it): it is sent, the rest are not.
+			done(i, where, nil)
+			return fmt.Errorf("send to %s: %w", t, err)
+		default:
 			return fmt.Errorf("send to %s: %w", t, err)
 		}
-		done(i, where, err)
 	}
 	return nil
 }

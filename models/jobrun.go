@@ -21,7 +21,7 @@ const (
 type JobRun struct {
 	ID         int64
 	Job        string
-	Period     string // the scheduled time it is for, UK time: 2026-11-21T06:00
+	Period     string // the scheduled time it is for, UK time: 2026-11-21T06:00 (jobs.PeriodAt)
 	Status     string // running, succeeded or failed
 	Trigger    string
 	Attempts   int
@@ -104,37 +104,54 @@ func (db *DB) ClaimJobRun(ctx context.Context, c JobClaim) (JobRun, error) {
 	return run, err
 }
 
-// RenewJobLease extends a running claim's lease; it fails if the claim is
-// no longer this owner's (another runner took the period over).
-func (db *DB) RenewJobLease(ctx context.Context, id int64, owner string, lease time.Duration) error {
-	res, err := db.W.ExecContext(ctx, `UPDATE job_runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'`,
-		dbTime(db.now().Add(lease)), id, owner)
+// ErrJobClaimLost is why renewing or finishing a run fails once another
+// runner has taken its period over (after its lease lapsed): the run's
+// record is now the other runner's.
+var ErrJobClaimLost = errors.New("another runner has taken the period over")
+
+// RenewJobLease extends a running claim's lease. It fails with
+// ErrJobClaimLost if the claim is no longer run's: another runner took the
+// period over. The claim is run's attempt, not only its owner, so a second
+// scheduler in the same process (the same host:pid) that took the period
+// over is told apart.
+func (db *DB) RenewJobLease(ctx context.Context, run JobRun, lease time.Duration) error {
+	res, err := db.W.ExecContext(ctx, `UPDATE job_runs SET lease_until = ?
+		WHERE id = ? AND owner = ? AND attempts = ? AND status = 'running'`,
+		dbTime(db.now().Add(lease)), run.ID, run.Owner, run.Attempts)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("job run %d: %w", id, ErrJobRunning)
+		return fmt.Errorf("job run %d: %w", run.ID, ErrJobClaimLost)
 	}
 	return nil
 }
 
-// FinishJobRun records the end of a claimed run: succeeded with its
-// counts, or failed with runErr.
-func (db *DB) FinishJobRun(ctx context.Context, id int64, owner string, counts map[string]int, runErr error) error {
+// FinishJobRun records the end of claimed run: succeeded with its counts,
+// or failed with runErr. It records nothing, and fails with
+// ErrJobClaimLost, if another runner has taken the period over meanwhile.
+func (db *DB) FinishJobRun(ctx context.Context, run JobRun, counts map[string]int, runErr error) error {
 	status, msg := "succeeded", ""
 	if runErr != nil {
 		status, msg = "failed", runErr.Error()
 	}
-	js, err := json.Marshal(counts)
+	js := []byte("{}")
+	if len(counts) > 0 {
+		var err error
+		if js, err = json.Marshal(counts); err != nil {
+			return err
+		}
+	}
+	res, err := db.W.ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, counts = ?, error = ?
+		WHERE id = ? AND owner = ? AND attempts = ? AND status = 'running'`,
+		status, dbTime(db.now()), string(js), msg, run.ID, run.Owner, run.Attempts)
 	if err != nil {
 		return err
 	}
-	if counts == nil {
-		js = []byte("{}")
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("job run %d: %w", run.ID, ErrJobClaimLost)
 	}
-	_, err = db.W.ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, counts = ?, error = ?
-		WHERE id = ? AND owner = ?`, status, dbTime(db.now()), string(js), msg, id, owner)
-	return err
+	return nil
 }
 
 // JobLogEntry is one request to run a job, as the jobs page lists it.

@@ -107,9 +107,13 @@ func QueueEmail(ctx context.Context, tx *sql.Tx, now time.Time, e Email) (int64,
 	}
 	msgID := hex.EncodeToString(id) + "@jointly"
 	at := dbTime(now)
+	addr := to.Address // as the mail log shows it and searches it
+	if to.Name != "" {
+		addr = to.String()
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox (message_id, kind, to_addr, subject, text_body, html_body,
 		unsubscribe_url, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		msgID, e.Kind, to.String(), e.Subject, e.Text, e.HTML, e.UnsubscribeURL, at, at)
+		msgID, e.Kind, addr, e.Subject, e.Text, e.HTML, e.UnsubscribeURL, at, at)
 	if err != nil {
 		return 0, fmt.Errorf("queue email: %w", err)
 	}
@@ -196,22 +200,29 @@ func (db *DB) MarkEmailSent(ctx context.Context, id int64, deliveredTo string) e
 // otherwise it is due again after EmailRetryDelay. It reports whether the
 // message has now failed for good.
 func (db *DB) MarkEmailFailed(ctx context.Context, id int64, cause error, permanent bool) (bool, error) {
-	var attempts int
-	if err := db.W.QueryRowContext(ctx, `SELECT attempts FROM mail_outbox WHERE id = ?`, id).Scan(&attempts); err != nil {
-		return false, err
-	}
-	attempts++
-	final := permanent || attempts >= MaxEmailAttempts
-	status := "queued"
-	if final {
-		status = "failed"
-	}
 	msg := cause.Error()
 	if len(msg) > 500 {
-		msg = msg[:500]
+		msg = strings.ToValidUTF8(msg[:500], "")
 	}
-	_, err := db.W.ExecContext(ctx, `UPDATE mail_outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?
-		WHERE id = ? AND status = 'queued'`, status, attempts, msg, dbTime(db.now().Add(EmailRetryDelay(attempts))), id)
+	var final bool
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var attempts int
+		if err := tx.QueryRowContext(ctx, `SELECT attempts FROM mail_outbox WHERE id = ? AND status = 'queued'`, id).Scan(&attempts); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // sent or given up on meanwhile: nothing to record
+			}
+			return err
+		}
+		attempts++
+		final = permanent || attempts >= MaxEmailAttempts
+		status := "queued"
+		if final {
+			status = "failed"
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?
+			WHERE id = ?`, status, attempts, msg, dbTime(db.now().Add(EmailRetryDelay(attempts))), id)
+		return err
+	})
 	return final, err
 }
 
