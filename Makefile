@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 export CGO_ENABLED := 1
 
-.PHONY: build run test assets check-format vet gotest clean bench-discovery
+.PHONY: build run test assets check-format vet gotest clean bench-discovery bench-digest
 
 build: assets
 	$(GO) build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o bin/jointly .
@@ -36,6 +36,11 @@ gotest:
 # minutes; not part of `make test`.
 bench-discovery:
 	bench/run-discovery.sh
+
+# The digest for 20,000 people at national scale, delivered over SMTP to a
+# local sink: writes bench/DIGEST.md with wall clock and peak memory.
+bench-digest:
+	bench/run-digest.sh
 
 # Front-end assets: GOV.UK Frontend (pinned in package-lock.json) compiled
 # with Jointly's own Sass, embedded in the binary by assets/assets.go.

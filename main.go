@@ -77,6 +77,10 @@ commands:
   jobs     run NAME [--for DATE] [--force] [--db PATH]
                                               run a job now, for the period due (or DATE's); a period that
                                               already ran is skipped unless --force; mail is delivered before exit
+  backup   [--db PATH] FILE                   write a consistent copy of the database to FILE (a new file), even
+                                              while the server runs
+  restore  [--db PATH] FILE                   check the backup FILE and replace the database with it, then migrate;
+                                              stop the server first
   version                                     print the version
 
 Every flag can also be set by its JOINTLY_* environment variable (see README.md).`
@@ -107,6 +111,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdAudit(ctx, rest, getenv, stdout, stderr)
 	case "jobs":
 		return cmdJobs(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "jointly %s\n", version)
 		return nil

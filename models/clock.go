@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Clock tells the time. Domain rules (session expiry, deadlines, decision
 // windows) ask it rather than time.Now, so tests can stand on a fixed date.
@@ -39,15 +42,18 @@ func parseDBTime(s string) (time.Time, error) {
 }
 
 // London is the UK's time zone, in which deadlines are shown and daily jobs
-// run. It comes from the embedded tz database (time/tzdata in main).
-func London() *time.Location {
+// run. It comes from the embedded tz database (time/tzdata in main), loaded
+// once: loading it is not free, and the digest asks thousands of times.
+func London() *time.Location { return london() }
+
+var london = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		// The binary embeds time/tzdata, so this cannot happen at run time.
 		panic("Europe/London time zone missing: " + err.Error())
 	}
 	return loc
-}
+})
 
 // OffsetClock runs at the real pace from a chosen starting instant: the
 // server started with --now 2027-03-01T09:00:00Z reads 09:00 at start-up

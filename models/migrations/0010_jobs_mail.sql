@@ -70,6 +70,10 @@ ALTER TABLE users ADD COLUMN digest TEXT NOT NULL DEFAULT 'daily' CHECK (digest 
 ALTER TABLE users ADD COLUMN digest_since TEXT;
 CREATE INDEX users_digest ON users(digest, id);
 
+-- The digest's partner matches look for contracts changed since the last
+-- digest.
+CREATE INDEX contracts_updated ON contracts(updated_at);
+
 -- One row per user per digest period, written with the email (or with none
 -- when there was nothing new): a rerun, or a run restarted after a crash,
 -- skips whoever has a row.
