@@ -129,7 +129,8 @@ func (h *Handlers) authorize(action models.Action) gin.HandlerFunc {
 // CrossOriginProtection reads Sec-Fetch-Site and Origin), and the form
 // must carry a token signed for this browser's CSRF cookie and session.
 // Requests authenticated by a bearer token carry no ambient credential, so
-// they need only the first check.
+// they need only the first check; so do the routes in noFormToken
+// (routes.go), whose URL carries a signed credential of its own.
 func (h *Handlers) csrf(c *gin.Context) {
 	secret := h.cookie(c, "jointly_csrf")
 	if len(secret) != 43 && !isAPI(c) {
@@ -152,6 +153,13 @@ func (h *Handlers) csrf(c *gin.Context) {
 	// no ambient credential to forge: the policy answers it (401 when
 	// anonymous), not a form-token check it could never pass.
 	if c.GetBool(viaTokenKey) || (isAPI(c) && currentUser(c) == nil) {
+		c.Next()
+		return
+	}
+	// A route whose URL carries its own signed credential (routes.go,
+	// noFormToken) is answered on that credential: the one-click
+	// unsubscribe comes from a mail client's server, which has no form.
+	if noFormToken[c.Request.Method+" "+c.FullPath()] {
 		c.Next()
 		return
 	}

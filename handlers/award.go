@@ -209,7 +209,7 @@ func (h *Handlers) emailAwardOutcome(ctx context.Context, b models.Bid, a models
 	link := fmt.Sprintf("\nThe opportunity on Jointly:\n%s/opportunities/%d\n", base, b.ID)
 	send := func(to []models.User, subject, text string) {
 		for _, u := range to {
-			if _, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: subject, Text: text}); err != nil {
+			if _, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: subject, Text: text, Kind: "award"}); err != nil {
 				h.Log.ErrorContext(ctx, "email award outcome", "err", err.Error(), "to", u.Email)
 			}
 		}

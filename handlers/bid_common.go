@@ -108,7 +108,7 @@ func (h *Handlers) emailBidInvitation(ctx context.Context, b models.Bid, gss str
 	fmt.Fprintf(&t, "Read the draft, then accept or decline on Jointly:\n%s%s\n\n", base, bidPath(b.ID))
 	t.WriteString("Only officers and councillors of the participating councils can see the draft until it is published.\n")
 	for _, o := range officers {
-		if _, err := h.Outbox.Send(ctx, models.Email{To: o.Email, Subject: b.LeadName + " invites you to a joint bid: " + b.Title, Text: t.String()}); err != nil {
+		if _, err := h.Outbox.Send(ctx, models.Email{To: o.Email, Subject: b.LeadName + " invites you to a joint bid: " + b.Title, Text: t.String(), Kind: "bid-invitation"}); err != nil {
 			h.Log.ErrorContext(ctx, "email bid invitation", "err", err.Error(), "to", o.Email)
 		}
 	}
@@ -126,7 +126,7 @@ func (h *Handlers) emailSignOffRequests(ctx context.Context, b models.Bid, actor
 		fmt.Fprintf(&t, "%s has asked every participating council to sign off the joint bid:\n\n%s\n\n", actor.Name, b.Title)
 		fmt.Fprintf(&t, "You are the officer nominated to sign off for %s. Read the bid and sign it off here:\n%s%s\n\n", p.CouncilName, base, bidPath(b.ID))
 		t.WriteString("Any change to the bid after you sign off clears every sign-off, and you will be asked again.\n")
-		if _, err := h.Outbox.Send(ctx, models.Email{To: p.NomineeEmail, Subject: "Please sign off the joint bid: " + b.Title, Text: t.String()}); err != nil {
+		if _, err := h.Outbox.Send(ctx, models.Email{To: p.NomineeEmail, Subject: "Please sign off the joint bid: " + b.Title, Text: t.String(), Kind: "sign-off-request"}); err != nil {
 			h.Log.ErrorContext(ctx, "email sign-off request", "err", err.Error(), "to", p.NomineeEmail)
 		}
 	}

@@ -118,7 +118,7 @@ func (h *Handlers) createInvitation(c *gin.Context) {
 	if where != "" {
 		where = " at " + where
 	}
-	_, err = h.Outbox.Send(ctx, models.Email{To: inv.Email, Subject: u.Name + " has invited you to Jointly", Text: fmt.Sprintf(
+	_, err = h.Outbox.Send(ctx, models.Email{To: inv.Email, Subject: u.Name + " has invited you to Jointly", Kind: "invitation", Text: fmt.Sprintf(
 		"Hello %s,\n\n%s has invited you to Jointly as %s%s. Jointly is where UK councils find partners and buy technology together.\n\nTo accept, choose a password within 14 days:\n\n%s\n\nIf you were not expecting this, you can ignore this email.\n\nJointly\n",
 		inv.Name, u.Name, strings.ToLower(inv.Role.Label()), where, h.absoluteURL("/invitations/"+secret))})
 	if err != nil {

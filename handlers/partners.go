@@ -180,7 +180,7 @@ func (h *Handlers) emailInterest(c *gin.Context, eoi models.ExpressionOfInterest
 	}
 	fmt.Fprintf(&b, "See every expression of interest on your Jointly home page: %s/\n", base)
 	for _, o := range officers {
-		_, err := h.Outbox.Send(ctx, models.Email{To: o.Email, Subject: eoi.FromName + " would like to procure " + eoi.PartnerContractTitle + " together", Text: b.String()})
+		_, err := h.Outbox.Send(ctx, models.Email{To: o.Email, Subject: eoi.FromName + " would like to procure " + eoi.PartnerContractTitle + " together", Text: b.String(), Kind: "interest"})
 		if err != nil {
 			h.Log.ErrorContext(ctx, "email expression of interest", "err", err.Error(), "to", o.Email)
 		}

@@ -48,7 +48,7 @@ func (h *Handlers) createPasswordReset(c *gin.Context) {
 		return
 	default:
 		link := h.absoluteURL("/password/reset/" + secret)
-		_, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: "Reset your Jointly password", Text: fmt.Sprintf(
+		_, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: "Reset your Jointly password", Kind: "password-reset", Text: fmt.Sprintf(
 			"Hello %s,\n\nSomeone asked to reset the password of your Jointly account. To choose a new password, open this link within one hour:\n\n%s\n\nThe link works once. If you did not ask for this, you can ignore this email: your password has not changed.\n\nJointly\n",
 			u.Name, link)})
 		if err != nil {

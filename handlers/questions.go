@@ -162,7 +162,7 @@ func (h *Handlers) emailAnswer(ctx context.Context, b models.Bid, a models.Publi
 	t.WriteString("You get this email because you follow this opportunity or asked a question about it. Askers are never named.\n")
 	subject := fmt.Sprintf("Answer to clarification question %d: %s", a.Number, b.Title)
 	for _, u := range to {
-		if _, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: subject, Text: t.String()}); err != nil {
+		if _, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: subject, Text: t.String(), Kind: "clarification-answer"}); err != nil {
 			h.Log.ErrorContext(ctx, "email answer", "err", err.Error(), "to", u.Email)
 		}
 	}

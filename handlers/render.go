@@ -81,6 +81,8 @@ func navigation(u *models.User, path string) []NavItem {
 			add("Users", "/admin/users")
 			add("Suppliers", "/admin/suppliers")
 			add("Glossary", "/admin/glossary")
+			add("Jobs", "/admin/jobs")
+			add("Mail", "/admin/mail")
 		case models.RoleOfficer:
 			add("Invite a colleague", "/invitations/new")
 		case models.RoleSupplier:

@@ -272,7 +272,7 @@ func (h *Handlers) emailResponseReceipt(ctx context.Context, b models.Bid, u mod
 			models.FormatUKTime(b.ResponseDeadline))
 	}
 	fmt.Fprintf(&t, "Your response:\n%s%s\n", base, sealedResponsePath(b.ID))
-	if _, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: subject, Text: t.String()}); err != nil {
+	if _, err := h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: subject, Text: t.String(), Kind: "response-receipt"}); err != nil {
 		h.Log.ErrorContext(ctx, "email response receipt", "err", err.Error(), "to", u.Email)
 	}
 }

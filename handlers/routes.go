@@ -244,6 +244,20 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "POST", "/admin/glossary/:id", models.ActionAdminister, h.updateGlossaryTerm)
 	h.handle(r, "POST", "/admin/glossary/:id/delete", models.ActionAdminister, h.deleteGlossaryTerm)
 
+	// Scheduled jobs and the mail log (jobs_admin.go, mail_log.go); digest
+	// preferences and the one-click unsubscribe link (digest_prefs.go).
+	// -- jobs and mail --
+	h.handle(r, "GET", "/admin/jobs", models.ActionAdminister, h.listJobs)
+	h.handle(r, "GET", "/admin/jobs/:name", models.ActionAdminister, h.showJob)
+	h.handle(r, "POST", "/admin/jobs/:name/run", models.ActionAdminister, h.runJob)
+	h.handle(r, "GET", "/admin/mail", models.ActionAdminister, h.listMail)
+	h.handle(r, "GET", "/account/digest", models.ActionUseAccount, h.editDigest)
+	h.handle(r, "POST", "/account/digest", models.ActionUseAccount, h.updateDigest)
+	// Like the password reset link, the unsubscribe link is for whoever
+	// holds it, signed in or not; its POST needs no form token (noFormToken).
+	h.handle(r, "GET", unsubscribePath, models.ActionSignIn, h.confirmUnsubscribe)
+	h.handle(r, "POST", unsubscribePath, models.ActionSignIn, h.unsubscribe)
+
 	// The CIO council's administrators.
 	h.handle(r, "GET", "/admin/users", models.ActionAdminister, h.listUsers)
 	h.handle(r, "POST", "/councils/:gss/domains", models.ActionAdminister, h.updateCouncilDomains)
@@ -257,6 +271,15 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 func (h *Handlers) bindSessionlessRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/healthz", models.ActionBrowse, h.healthz)
 	h.handle(r, "GET", "/assets/*file", models.ActionBrowse, gin.WrapH(h.assets))
+}
+
+// noFormToken are the routes whose POST is exempt from the form (CSRF)
+// token, because a signed token in the URL is the credential and the
+// request legitimately comes from elsewhere: a mail client's one-click
+// unsubscribe (RFC 8058) posts from its own server, with no cookies and
+// no form. The cross-origin check still applies to them (auth.go, csrf).
+var noFormToken = map[string]bool{
+	"POST " + unsubscribePath: true,
 }
 
 // handle binds one route behind the policy check and records it.

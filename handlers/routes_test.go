@@ -259,6 +259,17 @@ var routeWalk = []struct {
 	{"POST /admin/glossary/:id", "/admin/glossary/999999", deny, allow, deny, deny, deny},
 	{"POST /admin/glossary/:id/delete", "/admin/glossary/999999/delete", deny, allow, deny, deny, deny},
 
+	// Scheduled jobs, the mail log, digest preferences and unsubscribing (jobs_admin.go, mail_log.go, digest_prefs.go).
+	// -- jobs and mail --
+	{"GET /admin/jobs", "/admin/jobs", deny, allow, deny, deny, deny},
+	{"GET /admin/jobs/:name", "/admin/jobs/close-bids", deny, allow, deny, deny, deny},
+	{"POST /admin/jobs/:name/run", "/admin/jobs/no-such-job/run", deny, allow, deny, deny, deny},
+	{"GET /admin/mail", "/admin/mail", deny, allow, deny, deny, deny},
+	{"GET /account/digest", "/account/digest", deny, allow, allow, allow, allow},
+	{"POST /account/digest", "/account/digest", deny, allow, allow, allow, allow},
+	{"GET /unsubscribe/:id/:token", "/unsubscribe/999999/no-such-token", allow, allow, allow, allow, allow},
+	{"POST /unsubscribe/:id/:token", "/unsubscribe/999999/no-such-token", allow, allow, allow, allow, allow},
+
 	// Administration.
 	{"GET /admin/users", "/admin/users", deny, allow, deny, deny, deny},
 	{"POST /councils/:gss/domains", "/councils/E08000035/domains", deny, allow, deny, deny, deny},

@@ -155,7 +155,7 @@ func (h *Handlers) createSupplierRegistration(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	_, err = h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: "Confirm your email address for Jointly", Text: fmt.Sprintf(
+	_, err = h.Outbox.Send(ctx, models.Email{To: u.Email, Subject: "Confirm your email address for Jointly", Kind: "email-verification", Text: fmt.Sprintf(
 		"Hello %s,\n\nThank you for registering %s on Jointly, where UK councils publish the technology they buy together.\n\nTo confirm your email address and start using your account, open this link within 24 hours:\n\n%s\n\nIf you did not register, you can ignore this email: nobody can sign in to the account without it.\n\nJointly\n",
 		u.Name, u.SupplierName, h.absoluteURL("/suppliers/verify/"+secret))})
 	if err != nil {
