@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/mail"
 	"os"
 	"os/exec"
 	"strings"
@@ -15,93 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"jointly/models"
+	"jointly/testutil"
 )
-
-// smtpSink is a real SMTP server on loopback that keeps every message it
-// accepts. hold, when set, is asked after each message has been read and
-// before it is accepted: returning a channel makes the server wait for it
-// to close and then refuse the message, as a crash of the sender before
-// the server's "250 OK" would leave it (the sender never learns it went).
-type smtpSink struct {
-	mu       sync.Mutex
-	accepted []sunkMessage
-	hold     func(n int) <-chan struct{}
-	srv      *smtp.Server
-	addr     string
-}
-
-type sunkMessage struct {
-	from string
-	to   []string
-	msg  *mail.Message
-	raw  []byte
-}
-
-func newSMTPSink(t *testing.T) *smtpSink {
-	t.Helper()
-	s := &smtpSink{}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }))
-	s.srv.Domain = "localhost"
-	s.srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = ln.Addr().String()
-	go s.srv.Serve(ln)
-	t.Cleanup(func() { s.srv.Close() })
-	return s
-}
-
-func (s *smtpSink) messages() []sunkMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]sunkMessage(nil), s.accepted...)
-}
-
-type sinkSession struct {
-	sink *smtpSink
-	from string
-	to   []string
-}
-
-func (s *sinkSession) Reset()        { s.from, s.to = "", nil }
-func (s *sinkSession) Logout() error { return nil }
-func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.from = from
-	return nil
-}
-func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *sinkSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	s.sink.mu.Lock()
-	n := len(s.sink.accepted) + 1
-	hold := s.sink.hold
-	s.sink.mu.Unlock()
-	if hold != nil {
-		if wait := hold(n); wait != nil {
-			<-wait
-			return errors.New("the sender went away before this message was accepted")
-		}
-	}
-	s.sink.mu.Lock()
-	s.sink.accepted = append(s.sink.accepted, sunkMessage{from: s.from, to: s.to, msg: m, raw: raw})
-	s.sink.mu.Unlock()
-	return nil
-}
 
 // jointlyProcess starts this test binary as the jointly program.
 func jointlyProcess(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
@@ -168,8 +79,8 @@ func TestDigestSurvivesKillMidRun(t *testing.T) {
 		}
 	}()
 
-	sink := newSMTPSink(t)
-	args := []string{"jobs", "run", "digest", "--for", "2026-11-21", "--db", path, "--smtp-url", "smtp://" + sink.addr,
+	sink := testutil.NewSMTPSink(t)
+	args := []string{"jobs", "run", "digest", "--for", "2026-11-21", "--db", path, "--smtp-url", sink.URL(),
 		"--base-url", "https://jointly.example", "--outbox", t.TempDir()}
 	check := openTestDB(t, path)
 	count := func(q string) int {
@@ -212,15 +123,13 @@ func TestDigestSurvivesKillMidRun(t *testing.T) {
 	release := make(chan struct{})
 	held := make(chan struct{})
 	var once sync.Once
-	sink.mu.Lock()
-	sink.hold = func(n int) <-chan struct{} {
+	sink.Hold(func(n int) <-chan struct{} {
 		if n == 100 {
 			once.Do(func() { close(held) })
 			return release
 		}
 		return nil
-	}
-	sink.mu.Unlock()
+	})
 	cmd, out = jointlyProcess(t, args...)
 	select {
 	case <-held:
@@ -230,14 +139,12 @@ func TestDigestSurvivesKillMidRun(t *testing.T) {
 	}
 	kill(cmd)
 	close(release)
-	if got := len(sink.messages()); got != 99 {
+	if got := len(sink.Received()); got != 99 {
 		t.Fatalf("%d messages accepted before the kill, want 99", got)
 	}
 
 	// 3. Started again: the period is done, so it only delivers the rest.
-	sink.mu.Lock()
-	sink.hold = nil
-	sink.mu.Unlock()
+	sink.Hold(nil)
 	cmd, out = jointlyProcess(t, args...)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("third run: %v\n%s", err, out.String())
@@ -255,12 +162,16 @@ func TestDigestSurvivesKillMidRun(t *testing.T) {
 	}
 	perPerson := map[string]int{}
 	ids := map[string]bool{}
-	for _, m := range sink.messages() {
-		if len(m.to) != 1 {
-			t.Fatalf("message to %v, want one recipient", m.to)
+	for _, m := range sink.Received() {
+		if len(m.To) != 1 {
+			t.Fatalf("message to %v, want one recipient", m.To)
 		}
-		perPerson[strings.ToLower(m.to[0])]++
-		id := m.msg.Header.Get("Message-ID")
+		h := m.Parse(t).Header
+		if h.Get("X-Jointly-Kind") != "digest" {
+			continue
+		}
+		perPerson[strings.ToLower(m.To[0])]++
+		id := h.Get("Message-ID")
 		if ids[id] {
 			t.Errorf("Message-ID %s delivered twice", id)
 		}

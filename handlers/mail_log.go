@@ -126,11 +126,11 @@ func addressInWords(to string) string {
 
 // deliveredInWords says where a message went: the SMTP server as the
 // sender names it, or, for a message written to the outbox folder (no
-// SMTP server), the file's name: the whole path is too long to read in a
-// table, and the folder is the same for every message.
+// SMTP server), the folder and the file's name (the whole path is too
+// long to read in a table, and the folder is the same for every message).
 func deliveredInWords(where string) string {
 	if filepath.IsAbs(where) {
-		return "File " + filepath.Base(where)
+		return "Outbox folder: " + filepath.Base(where)
 	}
 	return where
 }

@@ -54,7 +54,7 @@ func TestMailLog(t *testing.T) {
 	r = admin.Get("/admin/mail")
 	checkResponse(t, "sent", r, http.StatusOK, "", []string{`data-testid="mail-count-sent">1<`, `data-testid="mail-count-queued">0<`}, never)
 	rows = rowsOf(r.Body, fmt.Sprintf("mail-%d", queued[0].ID))
-	if len(rows) != 1 || !strings.Contains(rows[0], "password-reset Sent 1 Sent 21 November 2026 at 10:00am") || !regexp.MustCompile(` File \S+\.eml$`).MatchString(rows[0]) {
+	if len(rows) != 1 || !strings.Contains(rows[0], "password-reset Sent 1 Sent 21 November 2026 at 10:00am") || !regexp.MustCompile(` Outbox folder: \S+\.eml$`).MatchString(rows[0]) {
 		t.Fatalf("the delivered row reads %q", rows)
 	}
 

@@ -52,20 +52,8 @@ func newMail(t *testing.T, w world, seen *int) []sent {
 
 func alertedThresholds(t *testing.T, w world, contractID int64) []string {
 	t.Helper()
-	rows, err := w.db.R.Query(`SELECT threshold || '@' || window_date FROM contract_alerts WHERE contract_id = ? ORDER BY threshold DESC, window_date`, contractID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return testutil.Column[string](t, w.db.R, `SELECT threshold || '@' || window_date FROM contract_alerts
+		WHERE contract_id = ? ORDER BY threshold DESC, window_date`, contractID)
 }
 
 func TestExpiryAlerts(t *testing.T) {

@@ -281,8 +281,8 @@ func TestDigestDeliveredOverSMTP(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sink := newSMTPSink(t)
-	transport, err := mailer.ParseSMTPURL(sink.url())
+	sink := testutil.NewSMTPSink(t)
+	transport, err := mailer.ParseSMTPURL(sink.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,22 +299,22 @@ func TestDigestDeliveredOverSMTP(t *testing.T) {
 	for _, e := range []string{testutil.OfficerEmail, testutil.Officer2Email, testutil.CouncillorEmail, testutil.SupplierEmail, testutil.AdminEmail} {
 		byAddress[e] = user(t, w.db, e)
 	}
-	msgs := sink.received()
+	msgs := sink.Received()
 	if len(msgs) != len(byAddress) {
 		t.Fatalf("the server received %d messages, want %d", len(msgs), len(byAddress))
 	}
 	for _, m := range msgs {
-		if m.from != "no-reply@jointly.test" || len(m.to) != 1 {
-			t.Errorf("envelope MAIL FROM %q RCPT TO %v", m.from, m.to)
+		if m.From != "no-reply@jointly.test" || len(m.To) != 1 {
+			t.Errorf("envelope MAIL FROM %q RCPT TO %v", m.From, m.To)
 			continue
 		}
-		u, ok := byAddress[m.to[0]]
+		u, ok := byAddress[m.To[0]]
 		if !ok {
-			t.Errorf("message to %s, who is not a demo person", m.to[0])
+			t.Errorf("message to %s, who is not a demo person", m.To[0])
 			continue
 		}
-		delete(byAddress, m.to[0])
-		pm := m.parse(t)
+		delete(byAddress, m.To[0])
+		pm := m.Parse(t)
 		unsubscribe := models.UnsubscribeURL(baseURL, testutil.SigningKey, u.ID)
 		var messageID string
 		if err := w.db.R.QueryRow(`SELECT m.message_id FROM digest_sends d JOIN mail_outbox m ON m.id = d.email_id
@@ -329,19 +329,19 @@ func TestDigestDeliveredOverSMTP(t *testing.T) {
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 			"X-Jointly-Kind":        "digest",
 		} {
-			if got := pm.get(t, header); got != want {
+			if got := pm.Get(t, header); got != want {
 				t.Errorf("%s: %s is %q, want %q", u.Email, header, got, want)
 			}
 		}
-		if s := pm.get(t, "Subject"); !strings.HasPrefix(s, "Your Jointly digest: ") || !strings.Contains(s, "library item") {
+		if s := pm.Get(t, "Subject"); !strings.HasPrefix(s, "Your Jointly digest: ") || !strings.Contains(s, "library item") {
 			t.Errorf("%s: subject %q does not say what the digest holds", u.Email, s)
 		}
-		if pm.mediaType != "multipart/alternative" {
-			t.Errorf("%s: Content-Type %s, want multipart/alternative", u.Email, pm.mediaType)
+		if pm.MediaType != "multipart/alternative" {
+			t.Errorf("%s: Content-Type %s, want multipart/alternative", u.Email, pm.MediaType)
 		}
-		text, html := pm.parts["text/plain"], pm.parts["text/html"]
+		text, html := pm.Parts["text/plain"], pm.Parts["text/html"]
 		if text == "" || html == "" {
-			t.Errorf("%s: parts %v, want text/plain and text/html", u.Email, len(pm.parts))
+			t.Errorf("%s: parts %v, want text/plain and text/html", u.Email, len(pm.Parts))
 			continue
 		}
 
@@ -392,7 +392,7 @@ func TestDigestDeliveredOverSMTP(t *testing.T) {
 	}
 
 	// Accessible, simple HTML.
-	html := msgs[0].parse(t).parts["text/html"]
+	html := msgs[0].Parse(t).Parts["text/html"]
 	for _, want := range []string{"<!DOCTYPE html>", `<html lang="en">`, "<title>Your Jointly digest", "<h1", "<h2", "<ul", "<li"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML part lacks %s", want)
@@ -409,7 +409,7 @@ func TestDigestDeliveredOverSMTP(t *testing.T) {
 	if sent, _, err := w.deps.Sender.DeliverDue(ctx); err != nil || sent != 0 {
 		t.Errorf("second run delivered %d (err %v), want none", sent, err)
 	}
-	if n := len(sink.received()); n != 5 {
+	if n := len(sink.Received()); n != 5 {
 		t.Errorf("the server has %d messages after the second run, want 5", n)
 	}
 }

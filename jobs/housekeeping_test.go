@@ -102,19 +102,7 @@ func TestCleanup(t *testing.T) {
 	}
 	left := func(q string, want ...string) {
 		t.Helper()
-		rows, err := w.db.R.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var got []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, s)
-		}
+		got := testutil.Column[string](t, w.db.R, q)
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {

@@ -24,20 +24,7 @@ func monthly(w world, year int, month time.Month) jobs.Period {
 
 func nudged(t *testing.T, w world) []string {
 	t.Helper()
-	rows, err := w.db.R.Query(`SELECT council_gss || ' ' || period FROM register_nudges ORDER BY period, council_gss`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return testutil.Column[string](t, w.db.R, `SELECT council_gss || ' ' || period FROM register_nudges ORDER BY period, council_gss`)
 }
 
 func TestRegisterNudges(t *testing.T) {

@@ -61,20 +61,7 @@ func TestDigestDecisionWindowsOfOwnCouncilOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := func(gss string) []int64 {
-		rows, err := db.R.QueryContext(ctx, `SELECT id FROM contracts WHERE council_gss = ? AND decision_window_date = ? ORDER BY id`, gss, window)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, id)
-		}
-		return out
+		return testutil.Column[int64](t, db.R, `SELECT id FROM contracts WHERE council_gss = ? AND decision_window_date = ? ORDER BY id`, gss, window)
 	}
 	leedsIDs, bradfordIDs := ids(leedsGSS), ids(bradfordGSS)
 

@@ -5,6 +5,7 @@ package testutil
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"os"
@@ -180,4 +181,29 @@ func (a *App) ClearRegisters(t testing.TB) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+}
+
+// Column runs query on db and returns its one column, in order, failing
+// the test on any error: for checking what a table holds.
+func Column[T any](t testing.TB, db interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}, query string, args ...any) []T {
+	t.Helper()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
 }
