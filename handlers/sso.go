@@ -1,14 +1,17 @@
 package handlers
 
 import (
+	"context"
 	"crypto/hmac"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/markbates/goth"
@@ -27,12 +30,13 @@ import (
 type SSOProvider struct {
 	Name  string // in URLs: entra, google, oidc
 	Label string // on the sign-in button
-	// trustEmail: the provider only issues addresses its organisations own
-	// (Entra ID work accounts), so no email_verified claim is needed.
-	trustEmail bool
-	build      func() (goth.Provider, error)
-	mu         *sync.Mutex
-	built      goth.Provider
+	// ownsEmail, when set, decides whether the signed-in account's email
+	// is its own, instead of an email_verified claim the provider does not
+	// send (Entra ID).
+	ownsEmail func(ctx context.Context, accessToken, email string) (bool, error)
+	build     func() (goth.Provider, error)
+	mu        *sync.Mutex
+	built     goth.Provider
 }
 
 // provider builds the goth provider on first use and keeps it once built:
@@ -63,12 +67,68 @@ func EntraProvider(baseURL, clientID, secret, tenant string) SSOProvider {
 	if tenant == "" {
 		tenant = "organizations"
 	}
-	return SSOProvider{Name: "entra", Label: "Microsoft", trustEmail: true, mu: &sync.Mutex{}, build: func() (goth.Provider, error) {
-		return azureadv2.New(clientID, secret, callbackURL(baseURL, "entra"), azureadv2.ProviderOptions{
-			Tenant: azureadv2.TenantType(tenant),
-			Scopes: []azureadv2.ScopeType{azureadv2.OpenIDScope, azureadv2.ProfileScope, azureadv2.EmailScope, "User.Read"},
-		}), nil
-	}}
+	client := &http.Client{Timeout: 10 * time.Second}
+	return SSOProvider{Name: "entra", Label: "Microsoft", mu: &sync.Mutex{},
+		ownsEmail: func(ctx context.Context, token, email string) (bool, error) {
+			return tenantOwnsEmail(ctx, client, graphOrganizationURL, token, email)
+		},
+		build: func() (goth.Provider, error) {
+			return azureadv2.New(clientID, secret, callbackURL(baseURL, "entra"), azureadv2.ProviderOptions{
+				Tenant: azureadv2.TenantType(tenant),
+				Scopes: []azureadv2.ScopeType{azureadv2.OpenIDScope, azureadv2.ProfileScope, azureadv2.EmailScope, "User.Read"},
+			}), nil
+		}}
+}
+
+// graphOrganizationURL is Microsoft Graph's description of the signed-in
+// account's own organisation (its tenant), with the domains Microsoft has
+// verified that the tenant owns. User.Read is enough to read it.
+const graphOrganizationURL = "https://graph.microsoft.com/v1.0/organization?$select=verifiedDomains"
+
+// tenantOwnsEmail reports whether email's domain is one of the domains the
+// signed-in account's Entra tenant has proved it owns. Entra does not
+// verify the mail address of an account: the administrator of any tenant
+// can give one of their accounts someone else's address. With the
+// "organizations" tenant (any work account) trusting that address would
+// let any tenant sign in as anyone, so the address counts as verified only
+// when the account's own tenant owns its domain.
+func tenantOwnsEmail(ctx context.Context, client *http.Client, endpoint, token, email string) (bool, error) {
+	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	if !ok || domain == "" || token == "" {
+		return false, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return false, fmt.Errorf("Microsoft Graph organization: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false, fmt.Errorf("Microsoft Graph organization: %s", resp.Status)
+	}
+	var org struct {
+		Value []struct {
+			VerifiedDomains []struct {
+				Name string `json:"name"`
+			} `json:"verifiedDomains"`
+		} `json:"value"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&org); err != nil {
+		return false, fmt.Errorf("Microsoft Graph organization: %w", err)
+	}
+	for _, o := range org.Value {
+		for _, d := range o.VerifiedDomains {
+			if strings.EqualFold(d.Name, domain) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // GoogleProvider signs in with Google accounts (Google Workspace councils).
@@ -200,9 +260,16 @@ func (h *Handlers) completeSSO(c *gin.Context) {
 		h.fail(c, errSSOUnavailable)
 		return
 	}
+	verified := claimTrue(gu.RawData, "email_verified") || claimTrue(gu.RawData, "verified_email")
+	if p.ownsEmail != nil {
+		if verified, err = p.ownsEmail(ctx, gu.AccessToken, gu.Email); err != nil {
+			h.Log.WarnContext(ctx, "sign-on email ownership", "provider", p.Name, "err", err.Error())
+			h.fail(c, errSSOUnavailable)
+			return
+		}
+	}
 	u, err := h.DB.SignInExternal(ctx, models.ExternalIdentity{
-		Provider: p.Name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name,
-		EmailVerified: p.trustEmail || claimTrue(gu.RawData, "email_verified") || claimTrue(gu.RawData, "verified_email"),
+		Provider: p.Name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name, EmailVerified: verified,
 	})
 	switch {
 	case errors.Is(err, models.ErrUnknownDomain):
