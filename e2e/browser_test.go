@@ -182,6 +182,10 @@ func TestAnonymous(t *testing.T) {
 		t.Errorf("landing: an anonymous visitor sees a Sign out button")
 	}
 
+	// The footer's link to the accessibility statement, which axe checks too.
+	s.click("accessibility", `footer a[href="/accessibility"]`, http.StatusOK)
+	s.expectText("accessibility", "h1", "Accessibility statement for Jointly")
+
 	s.open("councils", "/councils", http.StatusOK)
 	s.expectText("councils", "h1", "Council directory")
 	s.expectCurrentNav("councils", "Councils")

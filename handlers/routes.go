@@ -15,6 +15,7 @@ func (h *Handlers) bindRoutes(r *gin.Engine) {
 	h.handle(r, "GET", "/councils", models.ActionBrowse, h.listCouncils)
 	h.handle(r, "GET", "/councils/:gss", models.ActionBrowse, h.showCouncil)
 	h.handle(r, "GET", "/api/v1/councils", models.ActionBrowse, h.apiListCouncils)
+	h.handle(r, "GET", "/accessibility", models.ActionBrowse, h.showAccessibility)
 
 	// Signing in.
 	h.handle(r, "GET", "/login", models.ActionSignIn, h.newLogin)

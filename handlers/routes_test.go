@@ -37,6 +37,7 @@ var routeWalk = []struct {
 	{"GET /councils", "/councils", allow, allow, allow, allow, allow},
 	{"GET /councils/:gss", "/councils/E08000035", allow, allow, allow, allow, allow},
 	{"GET /api/v1/councils", "/api/v1/councils", allow, allow, allow, allow, allow},
+	{"GET /accessibility", "/accessibility", allow, allow, allow, allow, allow},
 
 	// Signing in.
 	{"GET /login", "/login", allow, allow, allow, allow, allow},
