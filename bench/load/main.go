@@ -8,6 +8,15 @@
 //	    -login cio@leeds.gov.uk:PASSWORD -token TOKEN \
 //	    'register=/councils/E08000035/contracts' 'healthz=/healthz'
 //
+// -c takes a list (-c 32,128): the whole run is repeated at each client
+// count, one table each. -baseline NAME adds each URL's throughput as a
+// share of URL NAME's at the same count (a trivial route shows how close a
+// page comes to what the server and client can do at all), and -p95 LIMIT
+// marks every 95th percentile above LIMIT and lists them under the table.
+// With -each, -pid PID (the server's process, on this machine) adds the
+// server's CPU time per request, which other load on the machine changes
+// far less than latency or throughput.
+//
 // Pages are fetched with the session -login makes (signing in through the
 // form, as a browser does); /api/ URLs with the bearer -token. Redirects
 // are not followed: a 3xx counts as an answer. A URL that answers its
@@ -27,6 +36,8 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,7 +61,8 @@ type target struct {
 
 type config struct {
 	base        *url.URL
-	clients     int
+	clients     int   // for the round being loaded
+	counts      []int // -c: the client counts, one round each
 	duration    time.Duration
 	maxRequests int64
 	login       string // email:password
@@ -60,6 +72,9 @@ type config struct {
 	each        bool
 	wait        time.Duration
 	print       string
+	baseline    string        // name of the URL throughputs are compared with
+	p95Limit    time.Duration // mark 95th percentiles above this (0: none)
+	pid         int           // the server's process, to measure its CPU time (0: not measured)
 }
 
 // maxDuration bounds a run, whatever the flags say.
@@ -69,7 +84,14 @@ func parseConfig(args []string) (config, error) {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	base := fs.String("base", "", "server to load, on loopback only: http://127.0.0.1:PORT")
 	c := config{}
-	fs.IntVar(&c.clients, "c", 32, "concurrent clients")
+	c.counts = []int{32}
+	fs.Func("c", "concurrent clients, or a comma-separated list of counts to run one after another (default 32)", func(v string) error {
+		counts, err := parseCounts(v)
+		c.counts = counts
+		return err
+	})
+	fs.StringVar(&c.baseline, "baseline", "", "NAME of a URL given: show each URL's throughput as a share of its throughput")
+	fs.DurationVar(&c.p95Limit, "p95", 0, "mark 95th percentiles above this latency (e.g. 100ms) and list them")
 	fs.DurationVar(&c.duration, "d", 20*time.Second, "how long to run (at most 10m)")
 	fs.Int64Var(&c.maxRequests, "n", 0, "stop after this many requests in all (0: run for -d)")
 	fs.StringVar(&c.login, "login", "", "EMAIL:PASSWORD to sign in with, for pages")
@@ -78,6 +100,7 @@ func parseConfig(args []string) (config, error) {
 	fs.DurationVar(&c.wait, "wait", 0, "first wait this long at most for /healthz to answer 200")
 	fs.StringVar(&c.print, "print", "", "fetch this one PATH (signed in as for the load) and print its body, instead of loading")
 	fs.BoolVar(&c.each, "each", false, "load each URL on its own, one after another, rather than all as one mix")
+	fs.IntVar(&c.pid, "pid", 0, "the server's process ID, on this machine: with -each, show the server's CPU time per request")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -86,15 +109,20 @@ func parseConfig(args []string) (config, error) {
 		return c, err
 	}
 	c.base = u
+	c.clients = c.counts[0]
 	switch {
-	case c.clients < 1 || c.clients > 1024:
-		return c, fmt.Errorf("-c must be between 1 and 1024, not %d", c.clients)
 	case c.duration <= 0 || c.duration > maxDuration:
 		return c, fmt.Errorf("-d must be more than 0 and at most %v, not %v", maxDuration, c.duration)
 	case c.maxRequests < 0:
 		return c, errors.New("-n must not be negative")
 	case c.wait < 0 || c.wait > maxDuration:
 		return c, fmt.Errorf("-wait must be between 0 and %v", maxDuration)
+	case c.p95Limit < 0:
+		return c, errors.New("-p95 must not be negative")
+	case c.pid < 0:
+		return c, errors.New("-pid must not be negative")
+	case c.pid > 0 && !c.each && c.print == "":
+		return c, errors.New("-pid needs -each: the server's CPU time is measured for each URL loaded on its own")
 	case c.print != "" && !strings.HasPrefix(c.print, "/"):
 		return c, errors.New("-print: give a /path")
 	case c.print != "":
@@ -109,7 +137,23 @@ func parseConfig(args []string) (config, error) {
 		}
 		c.targets = append(c.targets, target{name: name, path: path, api: strings.HasPrefix(path, "/api/")})
 	}
+	if c.baseline != "" && !slices.ContainsFunc(c.targets, func(t target) bool { return t.name == c.baseline }) {
+		return c, fmt.Errorf("-baseline %q is not the NAME of a URL given", c.baseline)
+	}
 	return c, nil
+}
+
+// parseCounts reads -c: "32" or "32,128", each from 1 to 1024.
+func parseCounts(v string) ([]int, error) {
+	var counts []int
+	for f := range strings.SplitSeq(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 1024 {
+			return nil, fmt.Errorf("give each client count as a whole number from 1 to 1024, not %q", f)
+		}
+		counts = append(counts, n)
+	}
+	return counts, nil
 }
 
 // loopbackURL parses the server's base URL and refuses anything but the
@@ -139,7 +183,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Timeout: 30 * time.Second,
 		// A redirect is an answer; following it would measure two requests.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport:     &http.Transport{MaxIdleConnsPerHost: cfg.clients, MaxConnsPerHost: cfg.clients},
+		Transport:     &http.Transport{MaxIdleConnsPerHost: slices.Max(cfg.counts), MaxConnsPerHost: slices.Max(cfg.counts)},
+	}
+	if cfg.pid > 0 {
+		if _, err := processCPU(cfg.pid); err != nil {
+			return err
+		}
 	}
 	if cfg.wait > 0 {
 		if err := waitHealthy(ctx, client, cfg.base, cfg.wait); err != nil {
@@ -155,8 +204,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.print != "" {
 		return l.printBody(ctx, stdout)
 	}
-	writeTable(stdout, cfg, l.run(ctx))
-	return nil
+	results := l.probe(ctx)
+	for _, n := range cfg.counts {
+		if ctx.Err() != nil {
+			break
+		}
+		l.cfg.clients = n
+		round := l.run(ctx, results)
+		if l.cpuErr != nil {
+			return l.cpuErr // the server has gone
+		}
+		cfg.clients = n
+		writeTable(stdout, cfg, round)
+	}
+	return ctx.Err()
 }
 
 // waitHealthy polls /healthz until it answers 200.
@@ -177,7 +238,7 @@ func waitHealthy(ctx context.Context, client *http.Client, base *url.URL, wait t
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }
@@ -249,27 +310,41 @@ type result struct {
 	elapsed   time.Duration  // how long it was loaded for
 	// unfinished counts requests still in flight at the deadline.
 	unfinished int
+	serverCPU  time.Duration // the server's CPU time while it was loaded (-pid)
 }
 
 type loader struct {
 	cfg    config
 	client *http.Client
+	cpuErr error // reading the server's CPU time (-pid) failed
 }
 
-// run probes every URL once, then loads the ones that exist until the
-// time or the request budget runs out: all together as one mix, or with
-// -each one after another, each for the whole time and budget.
-func (l *loader) run(ctx context.Context) []*result {
+// probe fetches every URL once, marking those that answer 404 as not
+// built.
+func (l *loader) probe(ctx context.Context) []*result {
 	results := make([]*result, len(l.cfg.targets))
-	var live []*result
 	for i, t := range l.cfg.targets {
-		r := &result{target: t, errors: map[string]int{}}
-		results[i] = r
+		results[i] = &result{target: t}
 		if status, _, _ := l.get(ctx, t); status == http.StatusNotFound {
-			r.notBuilt = true
-			continue
+			results[i].notBuilt = true
 		}
-		live = append(live, r)
+	}
+	return results
+}
+
+// run loads, with cfg.clients clients, the URLs probe found until the time
+// or the request budget runs out: all together as one mix, or with -each
+// one after another, each for the whole time and budget. It returns fresh
+// results, in the order of probed.
+func (l *loader) run(ctx context.Context, probed []*result) []*result {
+	results := make([]*result, len(probed))
+	var live []*result
+	for i, p := range probed {
+		r := &result{target: p.target, notBuilt: p.notBuilt, errors: map[string]int{}}
+		results[i] = r
+		if !r.notBuilt {
+			live = append(live, r)
+		}
 	}
 	if !l.cfg.each {
 		l.load(ctx, live)
@@ -286,6 +361,10 @@ func (l *loader) run(ctx context.Context) []*result {
 func (l *loader) load(ctx context.Context, mix []*result) {
 	if len(mix) == 0 || ctx.Err() != nil {
 		return
+	}
+	var cpuBefore time.Duration
+	if l.cfg.pid > 0 {
+		cpuBefore, l.cpuErr = processCPU(l.cfg.pid)
 	}
 	ctx, cancel := context.WithTimeout(ctx, l.cfg.duration)
 	defer cancel()
@@ -324,6 +403,14 @@ func (l *loader) load(ctx context.Context, mix []*result) {
 	wg.Wait()
 	for _, r := range mix {
 		r.elapsed = time.Since(start)
+	}
+	if l.cfg.pid > 0 && l.cpuErr == nil {
+		var cpuAfter time.Duration
+		if cpuAfter, l.cpuErr = processCPU(l.cfg.pid); l.cpuErr == nil {
+			for _, r := range mix {
+				r.serverCPU = cpuAfter - cpuBefore
+			}
+		}
 	}
 }
 

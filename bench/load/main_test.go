@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +75,14 @@ func TestBounds(t *testing.T) {
 		{"-base", "http://127.0.0.1:1", "-n", "-1", "x=/"},
 		{"-base", "http://127.0.0.1:1"},
 		{"-base", "http://127.0.0.1:1", "healthz"},
+		{"-base", "http://127.0.0.1:1", "-c", "32,0", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-c", "32,", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-c", "2000", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-c", "many", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-baseline", "y", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-p95", "-1ms", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-pid", "-1", "-each", "x=/"},
+		{"-base", "http://127.0.0.1:1", "-pid", "1", "x=/"}, // not -each
 	} {
 		if _, err := parseConfig(args); err == nil {
 			t.Errorf("%q accepted", args)
@@ -158,13 +169,116 @@ func TestRunSlowerThanTheRun(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	defer close(release)
-	l := &loader{cfg: config{base: mustURL(t, srv.URL), clients: 2, duration: 200 * time.Millisecond}, client: srv.Client()}
+	l := &loader{cfg: config{base: mustURL(t, srv.URL), clients: 2, counts: []int{2}, duration: 200 * time.Millisecond}, client: srv.Client()}
 	r := &result{target: target{name: "slow", path: "/slow"}, errors: map[string]int{}}
 	l.load(context.Background(), []*result{r})
 	var out bytes.Buffer
 	writeTable(&out, l.cfg, []*result{r})
 	if want := "| slow | `/slow` | 0 | 0; 2 unfinished at the end | – | – | – | 0 |"; !strings.Contains(out.String(), want) {
 		t.Errorf("table lacks %q:\n%s", want, out.String())
+	}
+}
+
+// TestRunCountsBaselineAndLimit runs the whole set at each client count,
+// one table each, with each URL's throughput as a share of the baseline's
+// and the 95th percentiles above the limit marked and listed.
+func TestRunCountsBaselineAndLimit(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(30 * time.Millisecond)
+		_, _ = w.Write([]byte("done"))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-base", srv.URL, "-each", "-c", "2,3", "-d", "1m", "-n", "12",
+		"-baseline", "health", "-p95", "20ms", "health=/healthz", "slow=/slow", "gone=/gone"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	two, three, ok := strings.Cut(text, "### 3 clients")
+	if !ok || !strings.HasPrefix(two, "### 2 clients\n") {
+		t.Fatalf("want a table for 2 clients, then one for 3:\n%s", text)
+	}
+	for _, table := range []string{two, three} {
+		for _, want := range []string{
+			"| Route | URL | Requests | Errors | p50 ms | p95 ms | p99 ms | Requests/s | Share of health |",
+			"| health | `/healthz` | 12 | 0 |",
+			" | 100% |\n",
+			"| slow | `/slow` | 12 | 0 |",
+			"| gone | `/gone` | not built (404) | | | | | | |",
+			"95th percentile above 20ms: slow (",
+		} {
+			if !strings.Contains(table, want) {
+				t.Errorf("table lacks %q:\n%s", want, table)
+			}
+		}
+		// The slow route's p95 (30 ms or more) is marked; its share of
+		// the trivial route's throughput is well under all of it.
+		slow := table[strings.Index(table, "| slow |"):]
+		slow = slow[:strings.Index(slow, "\n")]
+		cells := strings.Split(slow, "|")
+		if p95 := strings.TrimSpace(cells[6]); !strings.HasPrefix(p95, "**") {
+			t.Errorf("slow p95 %q not marked: %s", p95, slow)
+		}
+		if sh := strings.TrimSpace(cells[9]); sh == "100%" || !strings.HasSuffix(sh, "%") {
+			t.Errorf("slow share of health %q: %s", sh, slow)
+		}
+	}
+	if strings.Contains(text, "Every 95th percentile") {
+		t.Errorf("says every p95 is within the limit:\n%s", text)
+	}
+}
+
+// TestRunServerCPU measures the server's CPU time per request from
+// /proc/PID/stat: here the server is this test's own process, and a route
+// that hashes 4 MiB a request costs it more than nothing.
+func TestRunServerCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc on this system")
+	}
+	block := bytes.Repeat([]byte("jointly"), 600_000)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /hash", func(w http.ResponseWriter, r *http.Request) {
+		sum := sha256.Sum256(block)
+		_, _ = w.Write(sum[:])
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-base", srv.URL, "-each", "-c", "2", "-d", "1m", "-n", "200",
+		"-pid", strconv.Itoa(os.Getpid()), "hash=/hash"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	table := out.String()
+	if !strings.Contains(table, "| Requests/s | Server CPU ms/request |") {
+		t.Fatalf("no CPU column:\n%s", table)
+	}
+	row := table[strings.Index(table, "| hash |"):]
+	cells := strings.Split(row[:strings.Index(row, "\n")], "|")
+	if v, err := strconv.ParseFloat(strings.TrimSpace(cells[9]), 64); err != nil || v <= 0 {
+		t.Errorf("CPU ms/request %q, want more than 0: %s", cells[9], table)
+	}
+
+	err := run(context.Background(), []string{"-base", srv.URL, "-each", "-pid", "999999999", "hash=/hash"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "-pid 999999999") {
+		t.Errorf("a process that does not exist: %v", err)
+	}
+}
+
+func TestShare(t *testing.T) {
+	for _, tc := range []struct {
+		rate, base float64
+		want       string
+	}{
+		{100, 100, "100%"}, {50, 200, "25%"}, {3, 100, "3.0%"}, {45, 20000, "0.23%"}, {1, 0, "–"},
+	} {
+		if got := share(tc.rate, tc.base); got != tc.want {
+			t.Errorf("share(%v, %v) = %q, want %q", tc.rate, tc.base, got, tc.want)
+		}
 	}
 }
 
