@@ -115,7 +115,7 @@ func openDB(ctx context.Context, path string) (*models.DB, error) {
 		return nil, err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil

@@ -6,19 +6,23 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"jointly/models"
+	"jointly/templates"
 )
 
 const (
 	userKey          = "jointly.user"
 	sessionHandleKey = "jointly.session"
-	viaTokenKey      = "jointly.via_token"
+	viaTokenKey      = "jointly.via_token" // #nosec G101 -- the name of a gin context key, not a credential
 	csrfKey          = "jointly.csrf"
 )
 
@@ -43,10 +47,13 @@ func (h *Handlers) cookieName(base string) string {
 	return base
 }
 
+// setCookie sets one of Jointly's cookies: HttpOnly, SameSite=Lax, and
+// Secure whenever the browser reached Jointly over HTTPS (secureRequest).
 func (h *Handlers) setCookie(c *gin.Context, name, value string, maxAge int) {
+	// #nosec G124 -- Secure is set whenever the request came over HTTPS (the base URL, TLS or a trusted proxy says so); over plain HTTP, in development, a browser would drop a Secure cookie.
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: h.cookieName(name), Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.Config.secure(), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.secureRequest(c), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -59,17 +66,34 @@ func (h *Handlers) cookie(c *gin.Context, name string) string {
 }
 
 // authenticate finds who is asking: a bearer token (API clients) or the
-// session cookie (browsers). A bad bearer token is refused outright.
+// session cookie (browsers). A bad bearer token is refused outright, and
+// counted against the address: past models.TokenLimitPerAddress bad
+// tokens in models.LoginWindow, the address gets 429 until the oldest
+// leaves the window. Bad emailed-link secrets (linkRoutes) are limited
+// the same way.
 func (h *Handlers) authenticate(c *gin.Context) {
 	ctx := c.Request.Context()
+	if linkRoutes[c.FullPath()] {
+		if !h.attemptAllowed(c, models.AttemptLink) {
+			return
+		}
+		defer h.countBadLink(c)
+	}
 	if authz := c.GetHeader("Authorization"); authz != "" {
 		secret, ok := strings.CutPrefix(authz, "Bearer ")
 		if !ok {
 			h.problem(c, http.StatusUnauthorized, "Unauthorised", "Send a personal API token as: Authorization: Bearer TOKEN")
 			return
 		}
+		if !h.attemptAllowed(c, models.AttemptToken) {
+			return
+		}
 		u, err := h.DB.TokenUser(ctx, strings.TrimSpace(secret))
 		if errors.Is(err, models.ErrNotFound) {
+			if err := h.DB.RecordAttemptFailure(ctx, models.AttemptToken, c.ClientIP()); err != nil {
+				h.fail(c, err)
+				return
+			}
 			h.problem(c, http.StatusUnauthorized, "Unauthorised", "The API token is not valid: it may have been revoked.")
 			return
 		}
@@ -96,6 +120,48 @@ func (h *Handlers) authenticate(c *gin.Context) {
 		}
 	}
 	c.Next()
+}
+
+// linkRoutes are the routes whose URL carries an emailed link's secret;
+// each answers 404 when the secret is wrong, expired or used.
+var linkRoutes = map[string]bool{
+	"/password/reset/:secret":   true,
+	"/invitations/:secret":      true,
+	"/suppliers/verify/:secret": true,
+	unsubscribePath:             true,
+}
+
+// attemptAllowed answers 429, and false, when the client's address has
+// had too many bad tokens or links (kind) lately.
+func (h *Handlers) attemptAllowed(c *gin.Context, kind models.AttemptKind) bool {
+	ok, until, err := h.DB.AttemptAllowed(c.Request.Context(), kind, c.ClientIP())
+	if err != nil {
+		h.fail(c, err)
+		return false
+	}
+	if ok {
+		return true
+	}
+	what := "API tokens"
+	if kind == models.AttemptLink {
+		what = "links"
+	}
+	c.Header("Retry-After", strconv.Itoa(max(int(until.Sub(h.DB.Clock.Now()).Seconds())+1, 1)))
+	h.fail(c, &models.PublicError{Status: http.StatusTooManyRequests, Message: fmt.Sprintf(
+		"Too many %s that do not work have been tried from your address. Wait until %s and try again.",
+		what, templates.FormatDateTime(until, h.london))})
+	return false
+}
+
+// countBadLink counts a link route's 404 (a wrong, expired or used
+// secret) against the client's address.
+func (h *Handlers) countBadLink(c *gin.Context) {
+	if c.Writer.Status() != http.StatusNotFound {
+		return
+	}
+	if err := h.DB.RecordAttemptFailure(c.Request.Context(), models.AttemptLink, c.ClientIP()); err != nil {
+		h.Log.ErrorContext(c.Request.Context(), "count bad link", "err", err.Error())
+	}
 }
 
 // authorize asks the policy whether the current user may take action. An
@@ -165,6 +231,19 @@ func (h *Handlers) csrf(c *gin.Context) {
 	}
 	got := c.GetHeader("X-CSRF-Token")
 	if got == "" {
+		// Read the form here, not through c.PostForm, which hides why it
+		// could not: a body cut off at its size limit is a 413, not a
+		// forged form.
+		var err error
+		if strings.HasPrefix(c.ContentType(), "multipart/") {
+			err = c.Request.ParseMultipartForm(32 << 20)
+		} else {
+			err = c.Request.ParseForm()
+		}
+		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
+			h.tooLarge(c, maxErr.Limit)
+			return
+		}
 		got = c.PostForm("csrf_token")
 	}
 	if !hmac.Equal([]byte(got), []byte(want)) {
@@ -184,14 +263,44 @@ func (h *Handlers) csrfToken(secret string, handle any) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// signIn starts a session and sets its cookie.
+// signIn starts a session and sets its cookie, and marks this browser as
+// known to the account (knownBrowser).
 func (h *Handlers) signIn(c *gin.Context, u models.User) error {
 	secret, err := h.DB.CreateSession(c.Request.Context(), u.ID, c.ClientIP(), c.Request.UserAgent())
 	if err != nil {
 		return err
 	}
 	h.setCookie(c, "jointly_session", secret, int(models.SessionLifetime.Seconds()))
+	at := h.DB.Clock.Now().Unix()
+	h.setCookie(c, knownBrowserCookie, strconv.FormatInt(at, 10)+"."+h.knownBrowserMAC(u.Email, at), int(models.KnownBrowserFor.Seconds()))
 	return nil
+}
+
+// knownBrowserCookie says which account last signed in in this browser,
+// and when: "UNIX.MAC", signed with the signing key. Within
+// models.KnownBrowserFor, that account's per-account sign-in limit does
+// not apply here (models/login_limit.go), so nobody can lock its owner
+// out by failing to sign in as them from elsewhere.
+const knownBrowserCookie = "jointly_known"
+
+func (h *Handlers) knownBrowserMAC(email string, at int64) string {
+	m := hmac.New(sha256.New, h.Config.SigningKey)
+	m.Write([]byte("known-browser\x00" + models.NormaliseEmail(email) + "\x00" + strconv.FormatInt(at, 10)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// knownBrowser reports whether email's account signed in in this browser
+// within models.KnownBrowserFor.
+func (h *Handlers) knownBrowser(c *gin.Context, email string) bool {
+	unix, mac, ok := strings.Cut(h.cookie(c, knownBrowserCookie), ".")
+	at, err := strconv.ParseInt(unix, 10, 64)
+	if !ok || err != nil {
+		return false
+	}
+	if age := h.DB.Clock.Now().Sub(time.Unix(at, 0)); age < 0 || age > models.KnownBrowserFor {
+		return false
+	}
+	return hmac.Equal([]byte(mac), []byte(h.knownBrowserMAC(email, at)))
 }
 
 // signInAndGo signs u in, then sends them to path (303) with the flash

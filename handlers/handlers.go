@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -111,7 +112,10 @@ func (h *Handlers) Router() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.RedirectTrailingSlash = true
+	// A trailing slash is redirected by NoRoute below rather than by gin,
+	// whose redirect is sent before any middleware runs: without the
+	// security headers and the request ID.
+	r.RedirectTrailingSlash = false
 	r.RemoveExtraSlash = true
 	r.ContextWithFallback = true
 	if err := r.SetTrustedProxies(h.Config.TrustedProxies); err != nil {
@@ -124,11 +128,33 @@ func (h *Handlers) Router() *gin.Engine {
 	h.bindSessionlessRoutes(r)
 	r.Use(h.limitBody, h.authenticate, h.csrf)
 	h.bindRoutes(r)
-	r.NoRoute(func(c *gin.Context) { h.fail(c, models.ErrNotFound) })
+	r.NoRoute(func(c *gin.Context) {
+		if to, ok := withoutTrailingSlash(c.Request); ok {
+			c.Redirect(http.StatusMovedPermanently, to)
+			return
+		}
+		h.fail(c, models.ErrNotFound)
+	})
 	r.NoMethod(func(c *gin.Context) {
 		h.fail(c, &models.PublicError{Status: http.StatusMethodNotAllowed, Message: "That method is not allowed here."})
 	})
 	return r
+}
+
+// withoutTrailingSlash is where a GET or HEAD of a path ending in a slash
+// goes: the same path (cleaned, so never "//host", which a browser would
+// read as another site) without the slash, and the same query. A path
+// that does not exist then answers 404 there.
+func withoutTrailingSlash(r *http.Request) (string, bool) {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.Path == "/" || !strings.HasSuffix(r.URL.Path, "/") {
+		return "", false
+	}
+	p := path.Clean(r.URL.Path)
+	if p == "/" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return "", false
+	}
+	u := url.URL{Path: p, RawQuery: r.URL.RawQuery}
+	return u.String(), true
 }
 
 // RouteActions lists every bound route with the action it requires, for

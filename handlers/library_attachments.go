@@ -102,7 +102,7 @@ func (h *Handlers) showAttachment(c *gin.Context) {
 	c.Header("Content-Disposition", disposition)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Cache-Control", "private, no-cache")
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'")
 	c.DataFromReader(http.StatusOK, a.SizeBytes, a.ContentType, f, nil)
 }
 

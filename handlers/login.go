@@ -53,7 +53,7 @@ func (h *Handlers) newLogin(c *gin.Context) {
 
 // createLogin signs in with email and password: 303 to the page asked for,
 // or 422 with the error summary. Failures are rate-limited per account and
-// per address.
+// per address (429 past the limit).
 func (h *Handlers) createLogin(c *gin.Context) {
 	ctx := c.Request.Context()
 	var f loginForm
@@ -71,7 +71,10 @@ func (h *Handlers) createLogin(c *gin.Context) {
 		return
 	}
 	ip := c.ClientIP()
-	ok, until, err := h.DB.LoginAllowed(ctx, f.Email, ip)
+	// In a browser the account has signed in from before, only the
+	// per-address limit applies: failures from elsewhere cannot lock the
+	// owner out (models/login_limit.go).
+	ok, until, err := h.DB.LoginAllowedIn(ctx, f.Email, ip, h.knownBrowser(c, f.Email))
 	if err != nil {
 		h.fail(c, err)
 		return

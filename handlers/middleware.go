@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -90,10 +91,49 @@ func (h *Handlers) securityHeaders(c *gin.Context) {
 	w.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	w.Set("Cross-Origin-Opener-Policy", "same-origin")
 	w.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-	if h.Config.secure() {
+	if h.secureRequest(c) {
 		w.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
 	c.Next()
+}
+
+// secureRequest reports whether the browser reached Jointly over HTTPS,
+// so responses carry HSTS and cookies the Secure flag: the base URL is
+// https (--base-url), the connection itself is TLS, or a trusted proxy
+// (--trusted-proxies) says so in X-Forwarded-Proto. The header is believed
+// only from a trusted proxy: anyone else could send it.
+func (h *Handlers) secureRequest(c *gin.Context) bool {
+	if h.Config.secure() || c.Request.TLS != nil {
+		return true
+	}
+	proto, _, _ := strings.Cut(c.GetHeader("X-Forwarded-Proto"), ",")
+	if !strings.EqualFold(strings.TrimSpace(proto), "https") {
+		return false
+	}
+	return h.fromTrustedProxy(c)
+}
+
+// fromTrustedProxy reports whether the connection comes from one of the
+// trusted proxies: addresses or CIDRs, as gin reads them for ClientIP.
+func (h *Handlers) fromTrustedProxy(c *gin.Context) bool {
+	ip, err := netip.ParseAddr(c.RemoteIP())
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range h.Config.TrustedProxies {
+		p = strings.TrimSpace(p)
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil && a.Unmap() == ip {
+				return true
+			}
+			continue
+		}
+		if n, err := netip.ParsePrefix(p); err == nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxBodyBytes caps request bodies; an upload route raises its own cap
@@ -115,18 +155,31 @@ func (h *Handlers) limitBody(c *gin.Context) {
 	if !upload {
 		limit = maxBodyBytes
 	}
-	// An upload that says it is too large is refused with a message that
-	// says so, before the form (and its CSRF token) fails to parse.
-	if upload && c.Request.ContentLength > limit {
-		msg := fmt.Sprintf("The file is too large: upload one of %d MB or less.", limit>>20)
-		if isAPI(c) || !strings.HasPrefix(c.ContentType(), "multipart/") {
-			msg = fmt.Sprintf("The request is too large: send %d bytes or fewer.", limit)
-		}
-		h.fail(c, &models.PublicError{Status: http.StatusRequestEntityTooLarge, Message: msg})
+	// A body that says it is too large is refused with a message that
+	// says so, before the form (and its CSRF token) fails to parse. One
+	// that grows too large unannounced (chunked) is cut off at the limit
+	// by MaxBytesReader, and refused where it is read (tooLarge).
+	if c.Request.ContentLength > limit {
+		h.tooLarge(c, limit)
 		return
 	}
 	if c.Request.Body != nil {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
+}
+
+// tooLarge answers 413 for a request body over limit bytes, saying what
+// to send instead; nothing of it has been acted on.
+func (h *Handlers) tooLarge(c *gin.Context, limit int64) {
+	_, upload := h.bodyLimits[c.Request.Method+" "+c.FullPath()]
+	msg := fmt.Sprintf("The request is too large: send %d bytes or fewer.", limit)
+	switch {
+	case isAPI(c):
+	case upload && strings.HasPrefix(c.ContentType(), "multipart/"):
+		msg = fmt.Sprintf("The file is too large: upload one of %d MB or less.", limit>>20)
+	default:
+		msg = fmt.Sprintf("The form is too large: Jointly takes forms of up to %d MB. Nothing has been saved.", max(limit>>20, 1))
+	}
+	h.fail(c, &models.PublicError{Status: http.StatusRequestEntityTooLarge, Message: msg})
 }

@@ -4,14 +4,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"jointly/handlers"
+	"jointly/models"
 	"jointly/testutil"
 )
 
@@ -375,5 +380,305 @@ func TestAssets(t *testing.T) {
 		if r := c.Get(u); r.Status != http.StatusNotFound {
 			t.Errorf("%s: status %d, want 404", u, r.Status)
 		}
+	}
+}
+
+// countRows counts what a refused request must not have written.
+func countRows(t *testing.T, e *env) string {
+	t.Helper()
+	var contracts, audit int
+	if err := e.app.DB.W.QueryRow(`SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM audit_events)`).Scan(&contracts, &audit); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%d contracts, %d audit events", contracts, audit)
+}
+
+// chunked hides a body's length, so it is sent chunked: the server learns
+// it is too large only by reading it.
+type chunked struct{ r io.Reader }
+
+func (c chunked) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// TestOversizedBodies: a form or an API body over the limit (1 MB) is
+// refused with 413 and a message saying so, and writes nothing, whether
+// it says its length up front or is sent chunked.
+func TestOversizedBodies(t *testing.T) {
+	e := newEnv(t)
+	officer := e.browser(testutil.OfficerEmail)
+	officer.Get("/councils/E08000035/contracts/new") // the form's token
+	token := apiToken(t, e.app, testutil.OfficerEmail)
+	before := countRows(t, e)
+	big := strings.Repeat("x", 1<<20)
+	form := formOf("csrf_token", officer.CSRF(), "title", "Oversized", "supplier_name", "Acme Ltd", "notes", big).Encode()
+	doc := `{"title":"Oversized","supplier_name":"Acme Ltd","notes":"` + big + `"}`
+	for _, tc := range []struct {
+		name       string
+		api, chunk bool
+		want       string
+	}{
+		{"form", false, false, "The form is too large: Jointly takes forms of up to 1 MB. Nothing has been saved."},
+		{"form, chunked", false, true, "The form is too large: Jointly takes forms of up to 1 MB. Nothing has been saved."},
+		{"API", true, false, "The request is too large: send 1048576 bytes or fewer."},
+		{"API, chunked", true, true, "A contract must be under 1048576 bytes of JSON."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body io.Reader = strings.NewReader(form)
+			path, h := "/councils/E08000035/contracts", map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
+			if tc.api {
+				body = strings.NewReader(doc)
+				path, h = "/api/v1/councils/E08000035/contracts", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token}
+			}
+			if tc.chunk {
+				body = chunked{body}
+			}
+			req := newRequest(t, http.MethodPost, e.srv.URL+path, body, h)
+			if tc.chunk && req.ContentLength != 0 {
+				t.Fatalf("the request says its length (%d): it would not be sent chunked", req.ContentLength)
+			}
+			r := officer.Do(req)
+			if r.Status != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status %d, want 413\n%s", r.Status, excerpt(r.Body))
+			}
+			if tc.api {
+				wantProblem(t, r, http.StatusRequestEntityTooLarge)
+				var p struct{ Detail string }
+				if err := json.Unmarshal([]byte(r.Body), &p); err != nil || p.Detail != tc.want {
+					t.Errorf("problem detail %q (%v), want %q", p.Detail, err, tc.want)
+				}
+			} else if !strings.Contains(r.Body, tc.want) || !strings.Contains(r.Body, "govuk-template") {
+				t.Errorf("page lacks %q\n%s", tc.want, excerpt(r.Body))
+			}
+			wantSecurityHeaders(t, r)
+			if after := countRows(t, e); after != before {
+				t.Errorf("a refused request wrote: %s → %s", before, after)
+			}
+		})
+	}
+	// Just under the limit, the same form is read (and refused for what
+	// it says, not for its size).
+	small := formOf("csrf_token", officer.CSRF(), "title", "Small enough", "supplier_name", "Acme Ltd", "notes", strings.Repeat("x", 1000)).Encode()
+	r := officer.Do(newRequest(t, http.MethodPost, e.srv.URL+"/councils/E08000035/contracts", strings.NewReader(small),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}))
+	if r.Status == http.StatusRequestEntityTooLarge || r.Status == http.StatusForbidden || r.Status >= 500 {
+		t.Errorf("a small form: status %d\n%s", r.Status, excerpt(r.Body))
+	}
+}
+
+// behindProxy is a test server whose only trusted proxy is the loopback
+// address tests connect from, so X-Forwarded-For sets each request's
+// client address.
+func behindProxy(t *testing.T) *env {
+	t.Helper()
+	return newEnv(t, func(c *handlers.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
+}
+
+// from is a browser at address ip.
+func (e *env) from(ip string) *httpsBrowser {
+	return newHTTPSBrowser(e.t, e.srv, map[string]string{"X-Forwarded-For": ip})
+}
+
+// login signs in (or tries to) with email and password.
+func (b *httpsBrowser) login(email, password string) testutil.Response {
+	b.t.Helper()
+	m := csrfInput.FindStringSubmatch(b.do(http.MethodGet, "/login", nil).Body)
+	if m == nil {
+		b.t.Fatal("no form token on the sign-in page")
+	}
+	return b.do(http.MethodPost, "/login", formOf("email", email, "password", password, "csrf_token", m[1]))
+}
+
+// TestTokenAttemptLimit: past models.TokenLimitPerAddress bad API tokens
+// in the window, the address gets 429 for any token until the oldest
+// failure leaves the window; other addresses, and signing in, are not
+// held back.
+func TestTokenAttemptLimit(t *testing.T) {
+	e := behindProxy(t)
+	good := apiToken(t, e.app, testutil.OfficerEmail)
+	get := func(ip, token string) testutil.Response {
+		t.Helper()
+		return rawDo(t, newRequest(t, http.MethodGet, e.srv.URL+"/api/v1/me", nil,
+			map[string]string{"Authorization": "Bearer " + token, "X-Forwarded-For": ip}))
+	}
+	const ip = "203.0.113.7"
+	first := e.app.Clock.T
+	for i := range models.TokenLimitPerAddress {
+		if r := get(ip, fmt.Sprintf("jly_guess%d", i)); r.Status != http.StatusUnauthorized {
+			t.Fatalf("bad token %d: status %d, want 401", i+1, r.Status)
+		}
+		e.app.Clock.Advance(time.Second)
+	}
+	r := get(ip, good)
+	wantProblem(t, r, http.StatusTooManyRequests)
+	if !strings.Contains(r.Body, "Too many API tokens that do not work have been tried from your address") {
+		t.Errorf("429 detail: %s", r.Body)
+	}
+	if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 1 || ra > int(models.LoginWindow.Seconds()) {
+		t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
+	wantProblem(t, get(ip, "jly_guess-more"), http.StatusTooManyRequests)
+	if r := get("198.51.100.2", good); r.Status != http.StatusOK {
+		t.Errorf("a good token from another address: status %d", r.Status)
+	}
+	// Bad tokens are not failed sign-ins: the address can still sign in.
+	if r := e.from(ip).login(testutil.OfficerEmail, testutil.Password); r.Status != http.StatusSeeOther {
+		t.Errorf("sign in from the address: status %d, want 303\n%s", r.Status, excerpt(r.Body))
+	}
+	// The refusals were not counted: the limit lifts when the first
+	// failure leaves the window.
+	e.app.Clock.T = first.Add(models.LoginWindow).Add(-time.Millisecond)
+	wantProblem(t, get(ip, good), http.StatusTooManyRequests)
+	e.app.Clock.T = first.Add(models.LoginWindow)
+	if r := get(ip, good); r.Status != http.StatusOK {
+		t.Errorf("after the window: status %d\n%s", r.Status, r.Body)
+	}
+}
+
+// TestLinkAttemptLimit: emailed links are limited the same way, per
+// address: guessing reset links soon stops working, and a real link still
+// works from anywhere else.
+func TestLinkAttemptLimit(t *testing.T) {
+	e := behindProxy(t)
+	const ip = "203.0.113.8"
+	guesser := e.from(ip)
+	owner := e.from("198.51.100.3")
+	m := csrfInput.FindStringSubmatch(owner.do(http.MethodGet, "/password/forgot", nil).Body)
+	if m == nil {
+		t.Fatal("no form token on the reset form")
+	}
+	if r := owner.do(http.MethodPost, "/password/forgot", formOf("email", testutil.OfficerEmail, "csrf_token", m[1])); r.Status != http.StatusOK {
+		t.Fatalf("ask for a reset: status %d", r.Status)
+	}
+	link := emailLink(t, e.app, testutil.OfficerEmail, "/password/reset/")
+	paths := []string{"/password/reset/", "/invitations/", "/suppliers/verify/"}
+	for i := range models.LinkLimitPerAddress {
+		path := paths[i%len(paths)] + fmt.Sprintf("guess%040d", i)
+		if r := guesser.do(http.MethodGet, path, nil); r.Status != http.StatusNotFound {
+			t.Fatalf("guess %d (%s): status %d, want 404", i+1, path, r.Status)
+		}
+	}
+	r := guesser.do(http.MethodGet, link, nil)
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "Too many links that do not work have been tried from your address") {
+		t.Fatalf("the real link from the guessing address: status %d, want 429\n%s", r.Status, excerpt(r.Body))
+	}
+	wantSecurityHeaders(t, r)
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if r := owner.do(http.MethodGet, link, nil); r.Status != http.StatusOK {
+		t.Errorf("the real link from the owner's address: status %d, want 200\n%s", r.Status, excerpt(r.Body))
+	}
+	// A link that works is not a failure: opening it again and again
+	// never locks its owner out.
+	for range models.LinkLimitPerAddress + 1 {
+		if r := owner.do(http.MethodGet, link, nil); r.Status != http.StatusOK {
+			t.Fatalf("the real link again: status %d", r.Status)
+		}
+	}
+	e.app.Clock.Advance(models.LoginWindow)
+	if r := guesser.do(http.MethodGet, link, nil); r.Status != http.StatusOK {
+		t.Errorf("after the window: status %d, want 200", r.Status)
+	}
+}
+
+// TestLockoutCannotShutOwnerOut: someone trying the officer's password
+// once a minute, for ever, from their own address keeps the account
+// locked to new browsers, but never stops the officer: in a browser the
+// account has signed in from before, only the address's own limit
+// applies; in a new one, a reset link always works (and makes it a known
+// browser).
+func TestLockoutCannotShutOwnerOut(t *testing.T) {
+	e := behindProxy(t)
+	attacker := e.from("203.0.113.66")
+	usual := e.from("198.51.100.10") // the officer's usual browser
+	if r := usual.login(testutil.OfficerEmail, testutil.Password); r.Status != http.StatusSeeOther {
+		t.Fatalf("first sign-in: status %d", r.Status)
+	}
+	if usual.do(http.MethodGet, "/account", nil).Status != http.StatusOK {
+		t.Fatal("not signed in")
+	}
+	signOut := func(b *httpsBrowser) {
+		t.Helper()
+		m := csrfInput.FindStringSubmatch(b.do(http.MethodGet, "/account", nil).Body)
+		if m == nil {
+			t.Fatal("no form token on the account page")
+		}
+		if r := b.do(http.MethodPost, "/logout", formOf("csrf_token", m[1])); r.Status != http.StatusSeeOther {
+			t.Fatalf("sign out: status %d", r.Status)
+		}
+	}
+	signOut(usual)
+
+	locked := 0
+	for minute := 1; minute <= 180; minute++ {
+		e.app.Clock.Advance(time.Minute)
+		switch r := attacker.login(testutil.OfficerEmail, fmt.Sprintf("guess-%d", minute)); r.Status {
+		case http.StatusTooManyRequests:
+			locked++
+			if !strings.Contains(r.Body, "Too many failed attempts to sign in") {
+				t.Fatalf("minute %d: 429 without saying why\n%s", minute, excerpt(r.Body))
+			}
+		case http.StatusUnprocessableEntity:
+		default:
+			t.Fatalf("minute %d: the attacker got status %d", minute, r.Status)
+		}
+		if minute%20 == 0 {
+			// The officer signs in as usual, every time.
+			if r := usual.login(testutil.OfficerEmail, testutil.Password); r.Status != http.StatusSeeOther || r.Location != "/" {
+				t.Fatalf("minute %d: the officer's usual browser: status %d\n%s", minute, r.Status, excerpt(r.Body))
+			}
+			signOut(usual)
+		}
+	}
+	if locked < 90 {
+		t.Fatalf("the account was locked to the attacker for %d of 180 minutes: the per-account limit is not working", locked)
+	}
+
+	// A new browser (a new laptop) is held back while the attack goes
+	// on...
+	laptop := e.from("192.0.2.44")
+	for i := 0; i < 5; i++ {
+		e.app.Clock.Advance(time.Minute)
+		attacker.login(testutil.OfficerEmail, "guess-again")
+	}
+	if r := laptop.login(testutil.OfficerEmail, testutil.Password); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("a new browser during the attack: status %d, want 429", r.Status)
+	}
+	// ...but a reset link gets the officer in, and makes it known.
+	m := csrfInput.FindStringSubmatch(laptop.do(http.MethodGet, "/password/forgot", nil).Body)
+	if m == nil {
+		t.Fatal("no form token on the reset form")
+	}
+	laptop.do(http.MethodPost, "/password/forgot", formOf("email", testutil.OfficerEmail, "csrf_token", m[1]))
+	link := emailLink(t, e.app, testutil.OfficerEmail, "/password/reset/")
+	m = csrfInput.FindStringSubmatch(laptop.do(http.MethodGet, link, nil).Body)
+	if m == nil {
+		t.Fatal("no form token on the reset page")
+	}
+	const newPassword = "a new and much longer password"
+	if r := laptop.do(http.MethodPost, link, formOf("password", newPassword, "csrf_token", m[1])); r.Status != http.StatusSeeOther || r.Location != "/" {
+		t.Fatalf("reset: status %d, Location %q\n%s", r.Status, r.Location, excerpt(r.Body))
+	}
+	if laptop.do(http.MethodGet, "/account", nil).Status != http.StatusOK {
+		t.Fatal("not signed in after the reset")
+	}
+	signOut(laptop)
+	for i := 0; i < 5; i++ {
+		e.app.Clock.Advance(time.Minute)
+		attacker.login(testutil.OfficerEmail, "guess-after-reset")
+	}
+	if r := e.from("192.0.2.45").login(testutil.OfficerEmail, newPassword); r.Status != http.StatusTooManyRequests {
+		t.Errorf("yet another new browser during the attack: status %d, want 429", r.Status)
+	}
+	if r := laptop.login(testutil.OfficerEmail, newPassword); r.Status != http.StatusSeeOther {
+		t.Errorf("the laptop, known since the reset: status %d\n%s", r.Status, excerpt(r.Body))
+	}
+	signOut(laptop)
+	// A known-browser cookie is for one account: it does not lift the
+	// limit for another account being attacked.
+	for i := 0; i < models.LoginLimitPerAccount; i++ {
+		attacker.login(testutil.AdminEmail, "guess")
+	}
+	if r := laptop.login(testutil.AdminEmail, testutil.Password); r.Status != http.StatusTooManyRequests {
+		t.Errorf("another account from the officer's browser: status %d, want 429", r.Status)
 	}
 }

@@ -19,7 +19,7 @@ func lockDelivery(ctx context.Context, dbPath string) (func(), error) {
 	if dbPath == "" {
 		return func() {}, nil
 	}
-	f, err := os.OpenFile(dbPath+"-mail.lock", os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := os.OpenFile(dbPath+"-mail.lock", os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- beside the database the operator configured
 	if err != nil {
 		return nil, fmt.Errorf("mail delivery lock: %w", err)
 	}
@@ -27,15 +27,15 @@ func lockDelivery(ctx context.Context, dbPath string) (func(), error) {
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
-			return func() { f.Close() }, nil // closing the file lets go of the lock
+			return func() { _ = f.Close() }, nil // closing the file lets go of the lock
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("mail delivery lock: %w", err)
 		}
 		select {
 		case <-ctx.Done():
-			f.Close()
+			_ = f.Close()
 			return nil, ctx.Err()
 		case <-time.After(wait):
 		}

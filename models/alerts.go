@@ -105,7 +105,7 @@ func (db *DB) ContractAlertsDue(ctx context.Context, today Date) ([]CouncilAlert
 		var a ContractAlert
 		if err := rows.Scan(&gss, &name, &a.ContractID, &a.Title, &a.SupplierName, &a.EndDate, &a.MaxExtensionDate,
 			&a.ExtensionIntended, &a.DecisionWindow, &a.Threshold); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		a.DaysLeft = today.DaysUntil(a.DecisionWindow)
@@ -114,7 +114,7 @@ func (db *DB) ContractAlertsDue(ctx context.Context, today Date) ([]CouncilAlert
 		}
 		out[len(out)-1].Alerts = append(out[len(out)-1].Alerts, a)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}

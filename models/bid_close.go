@@ -56,12 +56,12 @@ func (db *DB) CloseDueBids(ctx context.Context) ([]int64, error) {
 		for rows.Next() {
 			var d due
 			if err := rows.Scan(&d.id, &d.deadline); err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return err
 			}
 			ds = append(ds, d)
 		}
-		rows.Close()
+		_ = rows.Close()
 		for _, d := range ds {
 			// Closed at the deadline itself, not whenever this ran.
 			if _, err := tx.ExecContext(ctx, `UPDATE bids SET closed_at = ? WHERE id = ?`, d.deadline, d.id); err != nil {
@@ -105,13 +105,13 @@ func (db *DB) ClosedBidsToNotify(ctx context.Context) ([]ClosedBidNotice, error)
 		var n ClosedBidNotice
 		var at string
 		if err := rows.Scan(&n.BidID, &n.Title, &at, &n.Submitted); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		n.ClosedAt, _ = parseDBTime(at)
 		out = append(out, n)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}

@@ -574,12 +574,12 @@ func (db *DB) UpdateParticipant(ctx context.Context, actor User, bidID int64, gs
 			for rows.Next() {
 				var id int64
 				if err := rows.Scan(&id); err != nil {
-					rows.Close()
+					_ = rows.Close()
 					return err
 				}
 				before = append(before, id)
 			}
-			rows.Close()
+			_ = rows.Close()
 			slices.Sort(ids)
 			if !slices.Equal(before, ids) {
 				changed = true

@@ -131,6 +131,7 @@ func (db *DB) Concentration(ctx context.Context, viewer User, categorySlug, regi
 	where, args := regionCond(regionSlug, []string{"c.category_slug = ?", concentrationCurrent}, []any{categorySlug, today.String()})
 	// One row per supplier and council: few enough to add up here, and
 	// it gives the distinct councils both per supplier and overall.
+	// #nosec G202 -- where holds regionCond's constant conditions; every value is a bound parameter.
 	rows, err := db.R.QueryContext(ctx, `SELECT c.supplier_id, c.council_gss, count(*), sum(coalesce(c.annual_value_pence, 0))
 		FROM contracts c WHERE `+strings.Join(where, " AND ")+` GROUP BY c.supplier_id, c.council_gss`, args...)
 	if err != nil {
@@ -161,7 +162,7 @@ func (db *DB) Concentration(ctx context.Context, viewer User, categorySlug, regi
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	rows.Close()
+	_ = rows.Close()
 	out.Councils = len(councils)
 	names, err := db.supplierNames(ctx, bySupplier)
 	if err != nil {
@@ -195,6 +196,7 @@ func (db *DB) supplierNames(ctx context.Context, ids map[int64]*SupplierShare) (
 	for id := range ids {
 		args = append(args, id)
 	}
+	// #nosec G202 -- only placeholders are repeated; the ids are bound parameters.
 	rows, err := db.R.QueryContext(ctx, `SELECT id, name FROM suppliers WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("supplier names: %w", err)
@@ -258,6 +260,7 @@ func (db *DB) ConcentrationOverview(ctx context.Context, viewer User, regionSlug
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		// #nosec G202 -- cond holds regionCond's constant conditions; every value is a bound parameter.
 		rows, err := db.R.QueryContext(ctx, `SELECT c.category_slug, c.supplier_id, s.name, count(DISTINCT c.council_gss), sum(coalesce(c.annual_value_pence, 0))
 			FROM contracts c JOIN suppliers s ON s.id = c.supplier_id WHERE `+cond+` GROUP BY c.category_slug, c.supplier_id`, args...)
 		if err != nil {
@@ -277,6 +280,7 @@ func (db *DB) ConcentrationOverview(ctx context.Context, viewer User, regionSlug
 		sharesErr = rows.Err()
 	}()
 	err = func() error {
+		// #nosec G202 -- cond holds regionCond's constant conditions; every value is a bound parameter.
 		rows, err := db.R.QueryContext(ctx, `SELECT c.category_slug, count(DISTINCT c.council_gss) FROM contracts c WHERE `+cond+` GROUP BY c.category_slug`, args...)
 		if err != nil {
 			return fmt.Errorf("market concentration: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -57,6 +56,15 @@ func FuzzReadContractsCSV(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
+	// Councils' own exports, as published (first lines of each).
+	for _, name := range []string{"leeds-city-council-spend-2020-06-to-09.csv", "city-of-london-corporation-tenders-2020-06-to-09.csv"} {
+		if b := sharedSeed(f, 10, "council-notice-csv", "silvereye-council-csv", name); b != nil {
+			f.Add(b)
+		}
+	}
+	if b := sharedSeed(f, 0, "council-notice-csv", "silvereye-misc", "simple_csv_tender_with_errors.csv"); b != nil {
+		f.Add(b)
+	}
 	db, _ := testutil.SeededDB(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkAllOrNothing(t, db, models.ContractImport{CouncilGSS: leedsGSS, Data: data, Format: models.FormatCSV})
@@ -81,8 +89,11 @@ func FuzzReadOCDS(f *testing.F) {
 	for _, rel := range [][]string{
 		{"uk-ocds-releases", "find-a-tender", "fts-api-doc-sample-release-package.json"},
 		{"ocds-1.1.5", "examples", "record.json"},
+		{"ocds-1.1.5", "examples", "award.json"},
+		{"ocds-1.1.5", "examples", "contract.json"},
+		{"ocds-1.1.5", "examples-fictional-1.1", "ocds-213czf-000-00001-04-award.json"},
 	} {
-		if b, err := os.ReadFile(testutil.RepoRoot() + "/../shared/data/" + strings.Join(rel, "/")); err == nil {
+		if b := sharedSeed(f, 0, rel...); b != nil {
 			f.Add(b)
 		}
 	}

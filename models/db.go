@@ -61,12 +61,12 @@ func Open(path string, clock Clock) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	if err := w.Ping(); err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite3", dsn("ro"))
 	if err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
 	readers := max(4, runtime.NumCPU()*2)

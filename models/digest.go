@@ -427,7 +427,7 @@ func (b *DigestBuilder) councilActivity(ctx context.Context, u User, w digestWin
 			var s bidState
 			var actor, summary, at string
 			if err := rows.Scan(&a.ID, &a.BidID, &a.BidTitle, &s.status, &s.published, &a.ActorID, &actor, &summary, &at); err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return nil, err
 			}
 			a.What = actor + " " + summary
@@ -435,7 +435,7 @@ func (b *DigestBuilder) councilActivity(ctx context.Context, u User, w digestWin
 			bids[a.BidID] = s
 			out = append(out, a)
 		}
-		rows.Close()
+		_ = rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
@@ -501,7 +501,7 @@ func (db *DB) publicActivity(ctx context.Context, w digestWindow) (publicActivit
 		var a DigestActivity
 		var kind, summary, at string
 		if err := rows.Scan(&a.ID, &a.BidID, &a.BidTitle, &kind, &summary, &at); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return pa, err
 		}
 		a.What = publicActivityText(kind, summary)
@@ -512,7 +512,7 @@ func (db *DB) publicActivity(ctx context.Context, w digestWindow) (publicActivit
 			bids = append(bids, a.BidID)
 		}
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil || len(bids) == 0 {
 		return pa, err
 	}
@@ -530,12 +530,12 @@ func (db *DB) publicActivity(ctx context.Context, w digestWindow) (publicActivit
 		for rows.Next() {
 			var bid, who int64
 			if err := rows.Scan(&bid, &who); err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return pa, err
 			}
 			q.to[bid][who] = true
 		}
-		rows.Close()
+		_ = rows.Close()
 		if err := rows.Err(); err != nil {
 			return pa, err
 		}

@@ -475,7 +475,7 @@ func (db *DB) ScoreSheet(ctx context.Context, viewer User, bidID int64) (ScoreSh
 	for rows.Next() {
 		var s Score
 		if err := rows.Scan(&s.ResponseID, &s.CriterionID, &s.EvaluatorID, &s.EvaluatorName, &s.Score, &s.Justification); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return sheet, err
 		}
 		switch {
@@ -487,7 +487,7 @@ func (db *DB) ScoreSheet(ctx context.Context, viewer User, bidID int64) (ScoreSh
 			sheet.OthersHidden = true
 		}
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return sheet, err
 	}

@@ -76,9 +76,9 @@ func (db *DB) exportCouncil(ctx context.Context, viewer User, gss string) (Counc
 // separator, as spreadsheets and JSON read them: 123456 → "1234.56".
 func formatPounds(pence int64) string {
 	sign := ""
-	mag := uint64(pence)
+	mag := uint64(pence) // #nosec G115 -- only used when pence >= 0; a negative amount is negated in uint64 below
 	if pence < 0 {
-		sign, mag = "-", uint64(-pence)
+		sign, mag = "-", -mag // in uint64, right even for math.MinInt64
 	}
 	frac := strconv.FormatUint(mag%100, 10)
 	if len(frac) == 1 {

@@ -147,11 +147,12 @@ func (db *DB) ExportOCDS(ctx context.Context, viewer User, w io.Writer, opts OCD
 		}
 		if n == 0 {
 			// The package opens with its first release, so an error before
-			// then leaves w untouched.
-			bw.Write(head[:len(head)-1])
-			bw.WriteString(`,"releases":[` + "\n")
+			// then leaves w untouched. A bufio.Writer keeps its first error:
+			// the next Write, or Flush, returns it.
+			_, _ = bw.Write(head[:len(head)-1])
+			_, _ = bw.WriteString(`,"releases":[` + "\n")
 		} else {
-			bw.WriteString(",\n")
+			_, _ = bw.WriteString(",\n")
 		}
 		n++
 		_, err := bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
@@ -163,7 +164,7 @@ func (db *DB) ExportOCDS(ctx context.Context, viewer User, w io.Writer, opts OCD
 	if n == 0 { // the last contract went while the export started
 		return &PublicError{Status: http.StatusNotFound, Message: what + " has no contracts to export."}
 	}
-	bw.WriteString("\n]}\n")
+	_, _ = bw.WriteString("\n]}\n")
 	return bw.Flush()
 }
 

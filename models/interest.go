@@ -128,12 +128,12 @@ func (db *DB) ExpressionsOfInterest(ctx context.Context, viewer User, gss string
 		for rows.Next() {
 			e, err := scanInterest(rows)
 			if err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return nil, nil, err
 			}
 			*q.out = append(*q.out, e)
 		}
-		rows.Close()
+		_ = rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}

@@ -706,13 +706,13 @@ func (db *DB) LibraryLineageOf(ctx context.Context, viewer User, id int64) (Libr
 		var a Adoption
 		var at string
 		if err := rows.Scan(&a.CouncilGSS, &a.CouncilName, &at); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return l, err
 		}
 		a.AdoptedAt, _ = parseDBTime(at)
 		l.Adoptions = append(l.Adoptions, a)
 	}
-	rows.Close()
+	_ = rows.Close()
 	rows, err = db.R.QueryContext(ctx, `SELECT i.id, v.title, coalesce(c.name, 'CIO council') FROM library_items i
 		JOIN library_versions v ON v.item_id = i.id AND v.version = coalesce(i.published_version, i.version)
 		LEFT JOIN councils c ON c.gss_code = i.council_gss
@@ -788,6 +788,7 @@ func (db *DB) LibraryItems(ctx context.Context, viewer User, f LibraryFilter) ([
 	if err := db.R.QueryRowContext(ctx, `SELECT count(*) FROM library_items i`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
+	// #nosec G202 -- cond joins constant conditions; every value is a bound parameter.
 	rows, err := db.R.QueryContext(ctx, `SELECT i.id, i.kind, v.title, v.summary, i.audience, coalesce(c.name, 'CIO council'), i.status,
 		i.published_version IS NOT NULL, coalesce(i.review_date, ''), i.updated_at
 		FROM library_items i LEFT JOIN councils c ON c.gss_code = i.council_gss

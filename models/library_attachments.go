@@ -177,17 +177,17 @@ func (s AttachmentStore) put(sum string, data []byte) error {
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("attachment store: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("attachment store: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("attachment store: %w", err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o640); err != nil {
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
 		return fmt.Errorf("attachment store: %w", err)
 	}
 	return os.Rename(tmp.Name(), p)

@@ -68,7 +68,7 @@ func (db *DB) StaleRegisters(ctx context.Context, at time.Time, period string) (
 		var s StaleRegister
 		var confirmed, first, since string
 		if err := rows.Scan(&s.CouncilGSS, &s.CouncilName, &confirmed, &first, &since); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		s.LastConfirmed, _ = parseDBTime(confirmed)
@@ -76,7 +76,7 @@ func (db *DB) StaleRegisters(ctx context.Context, at time.Time, period string) (
 		s.Since, _ = parseDBTime(since)
 		out = append(out, s)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
@@ -142,13 +142,13 @@ func (db *DB) AwardRemindersDue(ctx context.Context, at time.Time) ([]AwardRemin
 		var r AwardReminder
 		var closed string
 		if err := rows.Scan(&r.BidID, &r.Title, &closed, &r.LeadGSS, &r.LeadName, &r.Submitted); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		r.ClosedAt, _ = parseDBTime(closed)
 		out = append(out, r)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}

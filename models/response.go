@@ -433,12 +433,12 @@ func (db *DB) BidResponses(ctx context.Context, viewer User, bidID int64) ([]Res
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
+	_ = rows.Close()
 	out := make([]Response, 0, len(ids))
 	for _, id := range ids {
 		r, err := db.loadResponse(ctx, id)

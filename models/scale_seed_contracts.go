@@ -289,12 +289,12 @@ func dropContractIndexes(ctx context.Context, tx *sql.Tx) ([]string, error) {
 	for rows.Next() {
 		var name, q string
 		if err := rows.Scan(&name, &q); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		names, create = append(names, name), append(create, q)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 
 // DemoPassword is every demo user's password. The demo seed is for trying
 // Jointly out, never for a live service.
-const DemoPassword = "jointly-demo-password"
+const DemoPassword = "jointly-demo-password" // #nosec G101 -- the demo seed's published password (README), for trying Jointly out; `seed --demo` is for demonstrations, never a live service
 
 // DemoUser is one of the demo sign-ins.
 type DemoUser struct {

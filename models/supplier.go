@@ -280,12 +280,12 @@ func (db *DB) mergeSuppliers(ctx context.Context, tx *sql.Tx, actor User, keep, 
 	for rows.Next() {
 		var m moved
 		if err := rows.Scan(&m.id, &m.gss); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return err
 		}
 		ms = append(ms, m)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if _, err := tx.ExecContext(ctx, `UPDATE contracts SET supplier_id = ?, updated_at = ? WHERE supplier_id = ?`, into, now, from); err != nil {
 		return err
 	}

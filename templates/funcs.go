@@ -42,7 +42,7 @@ func FormatDateTime(t time.Time, london *time.Location) string {
 // FormatPence shows money held in pence as pounds: 123456789 → "£1,234,567.89";
 // whole pounds drop the pence: "£1,234,567".
 func FormatPence(pence int64) string {
-	sign, mag := "", uint64(pence)
+	sign, mag := "", uint64(pence) // #nosec G115 -- reinterpreted on purpose: a negative amount is negated in uint64 below
 	if pence < 0 {
 		sign, mag = "-", -mag // in uint64, right even for math.MinInt64
 	}
