@@ -103,7 +103,11 @@ func (t *SMTPTransport) loopback() bool {
 }
 
 func (t *SMTPTransport) client() (*gomail.Client, error) {
-	opts := []gomail.Option{gomail.WithPort(t.Port), gomail.WithTimeout(t.Timeout), gomail.WithoutNoop()}
+	// No RSET after an accepted message (a new MAIL starts a new
+	// transaction anyway): the next thing said to the server after its
+	// "250 OK" is then the next message, sent only once this one is
+	// marked sent (see Deliver).
+	opts := []gomail.Option{gomail.WithPort(t.Port), gomail.WithTimeout(t.Timeout), gomail.WithoutNoop(), gomail.WithoutRset()}
 	switch {
 	case t.Implicit:
 		opts = append(opts, gomail.WithSSL())
@@ -123,7 +127,12 @@ func (t *SMTPTransport) client() (*gomail.Client, error) {
 }
 
 // Deliver sends the batch over one connection, message by message, so each
-// is marked sent as soon as the server has accepted it.
+// is marked sent as soon as the server has accepted it, before anything
+// more is said to the server. What remains is the moment between the
+// server's "250 OK" and that mark's commit: a sender killed exactly then
+// sends the message again on restart, with the same Message-ID. SMTP
+// cannot close that gap (RFC 5321 section 6.1 accepts duplicates over
+// loss); it is one message per crash at most.
 func (t *SMTPTransport) Deliver(ctx context.Context, batch []Envelope, done func(int, string, error)) error {
 	c, err := t.client()
 	if err != nil {
@@ -144,7 +153,7 @@ func (t *SMTPTransport) Deliver(ctx context.Context, batch []Envelope, done func
 			done(i, where, err)
 		case e.Msg.IsDelivered():
 			// The server accepted the message, then the connection
-			// failed (the RSET after it): it is sent, the rest are not.
+			// failed: it is sent, the rest are not.
 			done(i, where, nil)
 			return fmt.Errorf("send to %s: %w", t, err)
 		default:
@@ -162,8 +171,12 @@ func isMessageError(err error) bool {
 		return false
 	}
 	switch se.Reason {
-	case gomail.ErrSMTPMailFrom, gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrWriteContent:
-		return true
+	case gomail.ErrGetSender, gomail.ErrGetRcpts:
+		return true // the message itself has no usable address
+	case gomail.ErrSMTPMailFrom, gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrWriteContent:
+		// Only a refusal the server answered with is about the message;
+		// a command that failed with no reply is a broken connection.
+		return se.ErrorCode() >= 400
 	}
 	return false
 }
