@@ -22,30 +22,11 @@ const (
 // response submissions, then restarted on the same database.
 func serverFault(ctx context.Context, w *workspace, ds dataset) (*section, error) {
 	sec := &section{title: "Fault 3: kill -9 of the server during response submissions"}
-	srv, err := startServer(ctx, w, "submissions")
+	srv, a, lastReceipt, err := serveReady(ctx, w, "submissions", ds, false)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		select {
-		case <-srv.exited:
-		default:
-			srv.kill()
-		}
-	}()
-	a, err := ready(ctx, w, srv, ds, false)
-	if err != nil {
-		return nil, err
-	}
-	db, err := openDB(w.db)
-	if err != nil {
-		return nil, err
-	}
-	lastReceipt, err := count(db, `SELECT coalesce(max(id), 0) FROM bid_response_receipts`)
-	db.Close()
-	if err != nil {
-		return nil, err
-	}
+	defer srv.stopIfRunning()
 
 	marker := markerPrefix() + "-K"
 	const kind = "response: submit while the server is killed"
@@ -103,7 +84,7 @@ func serverFault(ctx context.Context, w *workspace, ds dataset) (*section, error
 	if err != nil {
 		return nil, err
 	}
-	db, err = openDB(w.db)
+	db, err := openDB(w.db)
 	if err != nil {
 		return nil, err
 	}

@@ -25,30 +25,11 @@ func mixedLoad(ctx context.Context, w *workspace, cfg config, ds dataset) (*sect
 		"%v in all), so that the server's start-up catch-up of missed jobs (the councils' briefings, the nightly backup…) "+
 		"does not fall inside the measured minutes.", strings.Join(jobs, ", "), took.Round(100*time.Millisecond))
 	loadBefore := loadAverage()
-	srv, err := startServer(ctx, w, "load")
+	srv, a, lastReceipt, err := serveReady(ctx, w, "load", ds, true)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		select {
-		case <-srv.exited:
-		default:
-			srv.kill()
-		}
-	}()
-	a, err := ready(ctx, w, srv, ds, true)
-	if err != nil {
-		return nil, err
-	}
-	db, err := openDB(w.db)
-	if err != nil {
-		return nil, err
-	}
-	lastReceipt, err := count(db, `SELECT coalesce(max(id), 0) FROM bid_response_receipts`)
-	db.Close()
-	if err != nil {
-		return nil, err
-	}
+	defer srv.stopIfRunning()
 	l := newLoadRun(a, markerPrefix())
 	cpuBefore, _ := cpuSeconds(srv.pid())
 	p := l.drive(ctx, cfg.rate, cfg.duration)
@@ -87,7 +68,7 @@ func mixedLoad(ctx context.Context, w *workspace, cfg config, ds dataset) (*sect
 	sec.para("Reads:\n\n%s", tallyTable(rt, false))
 
 	// The database afterwards, with the server stopped.
-	db, err = openDB(w.db)
+	db, err := openDB(w.db)
 	if err != nil {
 		return nil, err
 	}

@@ -215,3 +215,40 @@ func isKilled(err error) bool {
 	ws, ok := ee.Sys().(syscall.WaitStatus)
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }
+
+// stopIfRunning kills the server unless it has already exited.
+func (s *server) stopIfRunning() {
+	select {
+	case <-s.exited:
+	default:
+		s.kill()
+	}
+}
+
+// serveReady starts a server named name, readies its actors (signing the
+// page readers in when signIn) and reads the newest receipt id, so a run
+// counts only the receipts it made. On error the server is stopped.
+func serveReady(ctx context.Context, w *workspace, name string, ds dataset, signIn bool) (*server, *actors, int, error) {
+	srv, err := startServer(ctx, w, name)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	fail := func(err error) (*server, *actors, int, error) {
+		srv.stopIfRunning()
+		return nil, nil, 0, err
+	}
+	a, err := ready(ctx, w, srv, ds, signIn)
+	if err != nil {
+		return fail(err)
+	}
+	db, err := openDB(w.db)
+	if err != nil {
+		return fail(err)
+	}
+	lastReceipt, err := count(db, `SELECT coalesce(max(id), 0) FROM bid_response_receipts`)
+	_ = db.Close()
+	if err != nil {
+		return fail(err)
+	}
+	return srv, a, lastReceipt, nil
+}
